@@ -1,0 +1,1 @@
+"""remid: role-playing model generalization under distribution shift."""

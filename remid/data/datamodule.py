@@ -1,0 +1,70 @@
+"""Lightning data module for supervised fine-tuning on ID training samples."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+import lightning as L
+from torch.utils.data import DataLoader
+
+from remid.data.readers import by_subset, load_samples
+from remid.data.schema import Sample
+from remid.models.chat import encode_pair
+from remid.models.logprobs import PackedBatch, pack
+from remid.prompts import Prompt
+
+Task = Callable[[Sample], tuple[Prompt, str]]
+
+
+class SFTDataModule(L.LightningDataModule):
+    """Tokenizes ``task(sample)`` pairs of the ``train_subset`` (and a slice of ``val_subset``)."""
+
+    def __init__(self, source: str | None, task: Task, train_subset: str = "id_train", val_subset: str = "id",
+                 batch_size: int = 8, max_length: int = 1024, max_target: int = 512, train_limit: int | None = None,
+                 val_limit: int | None = 64, skip_invalid: bool = False, seed: int = 0) -> None:
+        super().__init__()
+        self.source, self.task = source, task
+        self.train_subset, self.val_subset = train_subset, val_subset
+        self.batch_size, self.max_length, self.max_target = batch_size, max_length, max_target
+        self.train_limit, self.val_limit = train_limit, val_limit
+        self.skip_invalid, self.seed = skip_invalid, seed
+        self.tokenizer = None
+        self.train_set: list[tuple[list[int], list[int]]] = []
+        self.val_set: list[tuple[list[int], list[int]]] = []
+
+    def connect(self, tokenizer) -> None:
+        """Hand over run-time facts from the model (one call, before ``setup``)."""
+        self.tokenizer = tokenizer
+
+    def _encode(self, samples: list[Sample]) -> list[tuple[list[int], list[int]]]:
+        encoded = []
+        for sample in samples:
+            prompt, response = self.task(sample)
+            context, target = encode_pair(self.tokenizer, prompt, response, add_eos=True)
+            target = target[: self.max_target]
+            encoded.append((context[-(self.max_length - len(target)):], target))
+        return encoded
+
+    def setup(self, stage: str | None = None) -> None:
+        if self.tokenizer is None:
+            raise RuntimeError("SFTDataModule.connect(tokenizer) must be called before setup")
+        if self.train_set:
+            return
+        groups = by_subset(load_samples(self.source, self.skip_invalid))
+        for name in (self.train_subset, self.val_subset):
+            if not groups.get(name):
+                raise ValueError(f"data {self.source or 'mini'} has no samples in subset {name!r} (has {sorted(groups)})")
+        train = groups[self.train_subset][: self.train_limit]
+        self.train_set = self._encode(train)
+        self.val_set = self._encode(groups[self.val_subset][: self.val_limit])
+        random.Random(self.seed).shuffle(self.train_set)
+
+    def _collate(self, rows: list[tuple[list[int], list[int]]]) -> PackedBatch:
+        return pack([r[0] for r in rows], [r[1] for r in rows], self.tokenizer.pad_token_id)
+
+    def train_dataloader(self) -> DataLoader:
+        return DataLoader(self.train_set, batch_size=self.batch_size, shuffle=True, collate_fn=self._collate)
+
+    def val_dataloader(self) -> DataLoader:
+        return DataLoader(self.val_set, batch_size=self.batch_size, collate_fn=self._collate)

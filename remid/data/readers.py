@@ -1,0 +1,121 @@
+"""Read RPGBench samples from the original JSON layout, JSONL, or a hub dataset id."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from remid.data.schema import EVAL_SUBSETS, InvalidRecordsError, RecordError, Sample, parse_record
+
+
+class DataFormatError(ValueError):
+    """A data file that is not valid JSON / JSONL, with the place it breaks."""
+
+
+def mini_benchmark_path() -> Path:
+    """The offline mini-RPGBench shipped in the package."""
+    return Path(__file__).parent / "mini" / "mini_rpgbench.json"
+
+
+def _records_from_json(path: Path) -> Iterator[tuple[Any, str]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataFormatError(f"{path}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+    if isinstance(data, dict):  # original layout: split name -> list of samples
+        for split, records in data.items():
+            if not isinstance(records, list):
+                raise DataFormatError(f"{path}: split {split!r} should map to a list of samples")
+            for i, record in enumerate(records):
+                yield record, f"{path.name}:{split}[{i}]"
+    elif isinstance(data, list):
+        for i, record in enumerate(data):
+            yield record, f"{path.name}[{i}]"
+    else:
+        raise DataFormatError(f"{path}: expected an object of splits or a list of samples")
+
+
+def _records_from_jsonl(path: Path) -> Iterator[tuple[Any, str]]:
+    with path.open(encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                yield json.loads(line), f"{path.name}:{lineno}"
+            except json.JSONDecodeError as exc:
+                raise DataFormatError(f"{path}:{lineno}: malformed JSON at column {exc.colno}: {exc.msg}") from exc
+
+
+def _records_from_hub(dataset_id: str) -> Iterator[tuple[Any, str]]:
+    import datasets
+
+    try:
+        splits = datasets.load_dataset(dataset_id)
+    except Exception as exc:  # offline, unknown id, gated...
+        raise FileNotFoundError(
+            f"could not load dataset {dataset_id!r}: not a local file and the hub gave: {exc}"
+        ) from exc
+    for split, table in splits.items():
+        for i, record in enumerate(table):
+            yield record, f"{dataset_id}:{split}[{i}]"
+
+
+def iter_records(source: str | Path) -> Iterator[tuple[Any, str]]:
+    """Yield ``(record, location)`` pairs from a file path or a hub dataset id."""
+    path = Path(source)
+    if path.is_file():
+        return _records_from_jsonl(path) if path.suffix == ".jsonl" else _records_from_json(path)
+    if path.suffix in {".json", ".jsonl"} or path.is_absolute() or str(source).startswith("."):
+        raise FileNotFoundError(f"data file not found: {source}")
+    return _records_from_hub(str(source))
+
+
+def parse_records(records: Iterable[tuple[Any, str]], skip_invalid: bool = False,
+                  source: str = "") -> tuple[list[Sample], list[RecordError]]:
+    """Validate every record; raise with all problems unless ``skip_invalid``."""
+    samples: list[Sample] = []
+    errors: list[RecordError] = []
+    seen: dict[str, str] = {}
+    for record, where in records:
+        parsed = parse_record(record, where)
+        if isinstance(parsed, list):
+            errors.extend(parsed)
+        elif parsed.sample_id in seen:
+            errors.append(RecordError(parsed.sample_id, "sample_ID", f"duplicate of {seen[parsed.sample_id]}", where))
+        else:
+            seen[parsed.sample_id] = where
+            samples.append(parsed)
+    if errors and not skip_invalid:
+        raise InvalidRecordsError(errors, source)
+    return samples, errors
+
+
+def load_samples(source: str | Path | None = None, skip_invalid: bool = False) -> list[Sample]:
+    """Load and validate all samples of ``source`` (default: the shipped mini benchmark)."""
+    source = source or mini_benchmark_path()
+    samples, _ = parse_records(iter_records(source), skip_invalid, str(source))
+    return samples
+
+
+def by_subset(samples: Iterable[Sample]) -> dict[str, list[Sample]]:
+    """Group samples by subset ("id_train", "id", "german", ...), in file order."""
+    groups: dict[str, list[Sample]] = {}
+    for sample in samples:
+        groups.setdefault(sample.subset, []).append(sample)
+    return groups
+
+
+def select_subsets(samples: Iterable[Sample], subsets: Iterable[str], limit: int | None = None) -> dict[str, list[Sample]]:
+    """The evaluation subsets asked for, each cut to ``limit`` samples; unknown or empty ones raise."""
+    groups = by_subset(samples)
+    selected: dict[str, list[Sample]] = {}
+    for name in subsets:
+        if name not in EVAL_SUBSETS:
+            raise ValueError(f"unknown subset {name!r}; expected one of {list(EVAL_SUBSETS)}")
+        found = groups.get(name, [])
+        if not found:
+            raise ValueError(f"subset {name!r} has no samples in the data (found: {sorted(groups)})")
+        selected[name] = found[:limit] if limit else found
+    return selected

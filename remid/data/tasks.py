@@ -1,0 +1,38 @@
+"""Supervised tasks: map a ``Sample`` to ``(prompt, target response)``.
+
+A method's yaml picks one with ``_target_`` (``_partial_: true``), so adding a task needs no branch.
+"""
+
+from __future__ import annotations
+
+from remid.data.schema import Sample
+from remid.prompts import Prompt, direct_prompt, policy_prompt, reasoning_prompt, rpm_prompt
+
+
+def rpm_example(sample: Sample) -> tuple[Prompt, str]:
+    """The role-playing model: table 21 prompt -> golden response."""
+    return rpm_prompt(sample), sample.golden_response
+
+
+def reasoner_example(sample: Sample) -> tuple[Prompt, str]:
+    """The reasoning generator q_phi1: table 15 prompt with the reference withheld -> reasoning trace.
+
+    The trace is written by the offline rule-based teacher, which does see the reference (as the
+    paper's teacher LLM does when collecting SFT traces, appendix D).
+    """
+    from remid.estimators.reasoner import rule_based_reasoning
+
+    return reasoning_prompt(sample, with_reference=False), rule_based_reasoning(sample, with_reference=True)
+
+
+def policy_example(sample: Sample) -> tuple[Prompt, str]:
+    """The policy model q_phi2: table 17 prompt with the teacher's core features -> golden response."""
+    from remid.estimators.reasoner import extract_core_features, rule_based_reasoning
+
+    features = extract_core_features(rule_based_reasoning(sample, with_reference=True))
+    return policy_prompt(sample, features), sample.golden_response
+
+
+def direct_example(sample: Sample) -> tuple[Prompt, str]:
+    """The no-reasoning scorer p(y | x): table 18 prompt -> golden response (EMI baseline)."""
+    return direct_prompt(sample), sample.golden_response

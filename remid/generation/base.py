@@ -1,0 +1,37 @@
+"""The one generation interface: every backend turns context texts into completions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class SamplingParams:
+    """How to sample. ``temperature=0`` is greedy; ``stop`` strings end (and are cut from) a completion."""
+
+    max_new_tokens: int = 128
+    temperature: float = 0.0
+    top_p: float = 1.0
+    n: int = 1
+    stop: tuple[str, ...] = field(default_factory=tuple)
+    seed: int = 0
+
+    def as_dict(self) -> dict:
+        return {"max_new_tokens": self.max_new_tokens, "temperature": self.temperature, "top_p": self.top_p,
+                "n": self.n, "stop": list(self.stop), "seed": self.seed}
+
+
+class Generator(Protocol):
+    """``generate(contexts, sampling)`` returns ``sampling.n`` completions per context."""
+
+    def generate(self, contexts: list[str], sampling: SamplingParams) -> list[list[str]]: ...
+
+    def sync_weights(self, model) -> None:
+        """Make the backend sample from ``model``'s current weights (on-policy RL)."""
+
+
+def cut_at_stop(text: str, stop: tuple[str, ...]) -> str:
+    """Cut ``text`` at the first stop string, then strip surrounding whitespace."""
+    positions = [text.find(s) for s in stop if s and s in text]
+    return (text[: min(positions)] if positions else text).strip()

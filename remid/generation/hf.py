@@ -1,0 +1,61 @@
+"""Default backend: batched ``transformers`` ``generate`` (greedy by default, left padding)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+
+from remid.generation.base import SamplingParams, cut_at_stop
+
+
+class HFGenerator:
+    """Generate with a loaded ``transformers`` model; ``batch_size`` contexts per call."""
+
+    def __init__(self, model, tokenizer, batch_size: int = 16, max_context: int = 1536) -> None:
+        self.model, self.tokenizer = model, tokenizer
+        self.batch_size, self.max_context = batch_size, max_context
+
+    def sync_weights(self, model) -> None:
+        self.model = model
+
+    @torch.inference_mode()
+    def generate(self, contexts: list[str], sampling: SamplingParams,
+                 progress: Callable[[int], None] | None = None) -> list[list[str]]:
+        tok = self.tokenizer
+        was_training = self.model.training
+        self.model.eval()
+        torch.manual_seed(sampling.seed)
+        outputs: list[list[str]] = []
+        try:
+            for start in range(0, len(contexts), self.batch_size):
+                chunk = contexts[start:start + self.batch_size]
+                ids = [tok(c, add_special_tokens=False)["input_ids"][-self.max_context:] for c in chunk]
+                width = max(map(len, ids))
+                input_ids = torch.tensor([[tok.pad_token_id] * (width - len(x)) + x for x in ids])
+                mask = torch.tensor([[0] * (width - len(x)) + [1] * len(x) for x in ids])
+                kwargs = {"do_sample": sampling.temperature > 0, "num_return_sequences": sampling.n}
+                if sampling.temperature > 0:
+                    kwargs.update(temperature=sampling.temperature, top_p=sampling.top_p)
+                if sampling.stop:
+                    kwargs.update(stop_strings=list(sampling.stop), tokenizer=tok)
+                generated = self.model.generate(
+                    input_ids=input_ids.to(self.model.device), attention_mask=mask.to(self.model.device),
+                    max_new_tokens=sampling.max_new_tokens, pad_token_id=tok.pad_token_id,
+                    eos_token_id=tok.eos_token_id, **kwargs,
+                )
+                texts = tok.batch_decode(generated[:, width:], skip_special_tokens=True)
+                texts = [cut_at_stop(t, sampling.stop) for t in texts]
+                outputs.extend(texts[i:i + sampling.n] for i in range(0, len(texts), sampling.n))
+                if progress is not None:
+                    progress(len(chunk))
+        finally:
+            self.model.train(was_training)
+        return outputs
+
+    @classmethod
+    def from_pretrained(cls, model_path: str, batch_size: int = 16, dtype: str = "float32") -> HFGenerator:
+        from remid.models.loading import load_model
+
+        model, tokenizer = load_model(model_path, dtype=dtype)
+        return cls(model, tokenizer, batch_size=batch_size)

@@ -1,0 +1,141 @@
+"""Tiny random-init Qwen3 / Llama checkpoints with a byte-level BPE tokenizer, built locally.
+
+They load through ``AutoModelForCausalLM/AutoTokenizer.from_pretrained(path)`` exactly like a hub
+checkpoint, so every code path that runs on them runs on a real model. Built once per (architecture,
+builder version, training text) and cached under ``$REMID_CACHE`` (default ``~/.cache/remid``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+BUILDER_VERSION = "1"
+SPECIAL_TOKENS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|pad|>"]
+CHAT_TEMPLATE = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n"
+    "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+ARCHITECTURES = ("qwen3", "llama")
+MAX_LENGTH = 2048
+
+
+def cache_root() -> Path:
+    return Path(os.environ.get("REMID_CACHE", Path.home() / ".cache" / "remid"))
+
+
+def _corpus() -> list[str]:
+    """Training text for the tokenizer: every string field of the shipped mini benchmark."""
+    from remid.data.readers import mini_benchmark_path
+
+    data = json.loads(mini_benchmark_path().read_text(encoding="utf-8"))
+    texts: list[str] = []
+    for records in data.values():
+        for record in records:
+            texts.append(record["user_persona"])
+            character = record["agent_character"]
+            texts.extend(character.values() if isinstance(character, dict) else [character])
+            texts.extend(next(iter(turn.values())) for turn in record["dialogue_context"])
+            texts.append(record["agent_golden_response"])
+    return texts
+
+
+def build_tokenizer(texts: list[str], vocab_size: int = 6000):
+    """Train a byte-level BPE (NFC-normalised) and wrap it as a ``PreTrainedTokenizerFast``."""
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.normalizer = normalizers.NFC()
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        special_tokens=SPECIAL_TOKENS,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    tokenizer.train_from_iterator(texts, trainer=trainer)
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer,
+        bos_token="<|endoftext|>",
+        eos_token="<|im_end|>",
+        pad_token="<|pad|>",
+        unk_token=None,
+        model_max_length=MAX_LENGTH,
+        chat_template=CHAT_TEMPLATE,
+        padding_side="left",
+    )
+
+
+def _model_config(arch: str, vocab_size: int, tokenizer):
+    from transformers import LlamaConfig, Qwen3Config
+
+    common = dict(
+        vocab_size=vocab_size,
+        hidden_size=128,
+        intermediate_size=256,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        head_dim=32,
+        max_position_embeddings=MAX_LENGTH,
+        tie_word_embeddings=True,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+    )
+    if arch == "qwen3":
+        return Qwen3Config(**common)
+    if arch == "llama":
+        return LlamaConfig(**common)
+    raise ValueError(f"unknown tiny architecture {arch!r}; expected one of {ARCHITECTURES}")
+
+
+def build_tiny_model(arch: str, out_dir: Path, seed: int = 0) -> Path:
+    """Write a random-init ``arch`` checkpoint plus tokenizer to ``out_dir``."""
+    import torch
+    from transformers import AutoModelForCausalLM, GenerationConfig
+
+    tokenizer = build_tokenizer(_corpus())
+    config = _model_config(arch, len(tokenizer), tokenizer)
+    torch.manual_seed(seed)
+    model = AutoModelForCausalLM.from_config(config)
+    model.generation_config = GenerationConfig(
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+        do_sample=False,
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(out_dir)
+    tokenizer.save_pretrained(out_dir)
+    return out_dir
+
+
+def tiny_model_path(arch: str) -> Path:
+    """The cached checkpoint directory for ``arch``, built on first use (atomic, race-safe)."""
+    if arch not in ARCHITECTURES:
+        raise ValueError(f"unknown tiny architecture {arch!r}; expected one of {ARCHITECTURES}")
+    from remid.data.readers import mini_benchmark_path
+
+    digest = hashlib.sha256(BUILDER_VERSION.encode() + mini_benchmark_path().read_bytes()).hexdigest()[:12]
+    target = cache_root() / "tiny" / f"{arch}-{digest}"
+    if (target / "config.json").exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{arch}-", dir=target.parent))
+    try:
+        build_tiny_model(arch, staging)
+        try:
+            staging.rename(target)
+        except OSError:  # another process finished first
+            if not (target / "config.json").exists():
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target

@@ -1,0 +1,40 @@
+"""Pieces both entry points share: loggers, validation of config choices."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+from hydra.utils import instantiate
+from omegaconf import DictConfig
+
+
+class ConfigError(ValueError):
+    """A configuration value outside its allowed set."""
+
+
+def check_choice(value, allowed: Iterable, key: str) -> None:
+    """Fail at start-up, listing the valid values, when ``value`` is not allowed for ``key``."""
+    allowed = list(allowed)
+    if value not in allowed:
+        raise ConfigError(f"{key}={value!r} is not valid; choose one of {allowed}")
+
+
+def build_logger(cfg: DictConfig):
+    """The configured Lightning logger, or ``False`` for ``logger=none``."""
+    return instantiate(cfg.logger) if cfg.get("logger") else False
+
+
+@contextmanager
+def closing_wandb():
+    """Close a W&B run even when the job fails, so one failed job does not sink a multirun."""
+    try:
+        yield
+    finally:
+        import sys
+
+        if "wandb" in sys.modules:
+            import wandb
+
+            if wandb.run is not None:
+                wandb.finish()

@@ -1,0 +1,197 @@
+"""``evaluate(cfg)``: R-EMI / R-EMID of each RPM on ID and the shifted subsets (paper section 3).
+
+Every generation and score is cached under ``paths.cache_dir``, keyed by model fingerprint, text and
+settings: a killed evaluation resumes where it stopped and a re-run recomputes nothing.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from hydra.utils import instantiate
+from omegaconf import DictConfig, OmegaConf
+from tqdm.auto import tqdm
+
+from remid.cache import JsonlCache
+from remid.data.readers import load_samples, select_subsets
+from remid.data.schema import Sample
+from remid.estimators.club import bootstrap_mi, bootstrap_remid
+from remid.estimators.remi import Estimator, SubsetScores
+from remid.estimators.scoring import CachedScorer
+from remid.generation.base import SamplingParams
+from remid.models.chat import context_text
+from remid.models.loading import load_model, model_fingerprint, resolve_model_path
+from remid.models.logprobs import REDUCTIONS
+from remid.prompts import rpm_prompt
+from remid.results import EvaluationResults, ModelResults, SubsetEstimate, remid_table_markdown
+from remid.run.common import build_logger, check_choice, closing_wandb
+
+log = logging.getLogger(__name__)
+
+
+def prepare_estimator(cfg: DictConfig) -> None:
+    """Train the estimator's modules listed in ``estimator.prepare`` whose run has no hf/ model yet."""
+    from hydra import compose
+
+    from remid.run.train import train
+
+    est = cfg.estimator
+    for method in est.prepare or []:
+        run_dir = Path(cfg.paths.runs_dir) / method / est.base_model
+        if (run_dir / "hf" / "config.json").exists():
+            continue
+        log.info("preparing estimator module %s on %s", method, est.base_model)
+        overrides = [f"method={method}", f"model={est.base_model}", f"paths.runs_dir={cfg.paths.runs_dir}",
+                     f"data.source={cfg.data.source}" if cfg.data.source else "data.source=null",
+                     "logger=csv", *est.prepare_overrides]
+        train(compose(config_name="train", overrides=overrides))
+
+
+def build_estimator(cfg: DictConfig) -> Estimator:
+    est = cfg.estimator
+    check_choice(est.reduction, REDUCTIONS, "estimator.reduction")
+    if est.negatives is not None and (not isinstance(est.negatives, int) or est.negatives < 1):
+        raise ValueError(f"estimator.negatives must be null or a positive integer, got {est.negatives!r}")
+    if est.prepare:
+        prepare_estimator(cfg)
+    cache_dir = Path(cfg.paths.cache_dir)
+    policy, policy_tok = load_model(est.policy)
+    scorer = CachedScorer(policy, policy_tok, JsonlCache(cache_dir / "scores" / f"{model_fingerprint(est.policy)}.jsonl"),
+                          est.reduction, est.batch_size)
+    if not est.reasoner:
+        return Estimator(scorer, negatives=est.negatives, seed=cfg.seed)
+    reasoner = instantiate(cfg.generation.generator)(resolve_model_path(est.reasoner))
+    return Estimator(
+        scorer, reasoner, reasoner_tokenizer=reasoner.tokenizer if hasattr(reasoner, "tokenizer") else policy_tok,
+        reasoning_cache=JsonlCache(cache_dir / "reasoning" / f"{model_fingerprint(est.reasoner)}.jsonl"),
+        reasoning_sampling=SamplingParams(max_new_tokens=est.reasoning_max_new_tokens),
+        negatives=est.negatives, seed=cfg.seed,
+    )
+
+
+def rpm_label(spec: str) -> tuple[str, str, str]:
+    """``(name, method, base model)`` of an RPM, read from its train run's config when it has one."""
+    config = Path(spec) / "config.yaml"
+    if config.exists():
+        run = OmegaConf.load(config)
+        return f"{run.model.name}/{run.method.name}", run.method.name, run.model.name_or_path
+    return Path(spec).name or spec, "-", spec
+
+
+def rpm_responses(cfg: DictConfig, spec: str, subsets: dict[str, list[Sample]], bar: tqdm) -> dict[str, list[str]]:
+    """Greedy RPM responses (table 21 prompt, stopped at the closing tag), cached per sample."""
+    from remid.cache import cache_key
+
+    path = resolve_model_path(spec)
+    cache = JsonlCache(Path(cfg.paths.cache_dir) / "responses" / f"{model_fingerprint(path)}.jsonl")
+    sampling = SamplingParams(**OmegaConf.to_container(cfg.generation.sampling), stop=("</Agent Response>",))
+    generator = None
+    out: dict[str, list[str]] = {}
+    for name, samples in subsets.items():
+        prompts = [rpm_prompt(s) for s in samples]
+        keys = [cache_key("rpm", s.sample_id, p.text, sampling.as_dict()) for s, p in zip(samples, prompts, strict=True)]
+        todo = [i for i, k in enumerate(keys) if k not in cache]
+        bar.update(len(samples) - len(todo))
+        if todo:
+            generator = generator or instantiate(cfg.generation.generator)(path)
+            step = getattr(generator, "batch_size", 16)
+            for start in range(0, len(todo), step):
+                chunk = todo[start:start + step]
+                contexts = [context_text(generator.tokenizer, prompts[i]) for i in chunk]
+                texts = generator.generate(contexts, sampling)
+                cache.put_many([(keys[i], t[0]) for i, t in zip(chunk, texts, strict=True)])
+                bar.update(len(chunk))
+        out[name] = [cache.get(k) for k in keys]
+    del generator
+    gc.collect()
+    return out
+
+
+def save_matrices(run_dir: Path, label: str, subset: str, scores: SubsetScores) -> None:
+    """``<label>__<subset>.npz`` (entry [i, j] = log p(y_j | x_i, r_i)) and the scored texts in order."""
+    stem = run_dir / "matrices" / f"{label.replace('/', '_')}__{subset}"
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(stem.with_suffix(".npz"), model=scores.logp_model, ref=scores.logp_ref)
+    with stem.with_suffix(".jsonl").open("w", encoding="utf-8") as handle:
+        for i, context in enumerate(scores.contexts):
+            row = {"i": i, "context": context, "model_response": scores.model_responses[i],
+                   "ref_response": scores.ref_responses[i]}
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def evaluate(cfg: DictConfig) -> EvaluationResults:
+    """Evaluate every RPM in ``cfg.rpms`` on ``cfg.shift.subsets``; write results to ``cfg.run_dir``."""
+    run_dir = Path(cfg.run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    if not cfg.rpms:
+        raise ValueError("rpms is empty: give at least one RPM (train run dir, checkpoint dir or hub id)")
+    for spec in cfg.rpms:
+        resolve_model_path(spec)  # fail now, not after the estimator is prepared
+    subsets = select_subsets(load_samples(cfg.data.source, cfg.data.skip_invalid), cfg.shift.subsets,
+                             cfg.data.eval_limit)
+    total = sum(map(len, subsets.values()))
+    estimator = build_estimator(cfg)
+    reasoning: dict[str, list[str] | None] = {name: None for name in subsets}
+    if estimator.uses_reasoning:
+        with tqdm(total=total, desc="reasoning r = f_R(x)", unit="sample") as bar:
+            reasoning = {name: estimator.reasoning(s, bar.update) for name, s in subsets.items()}
+    models: list[ModelResults] = []
+    per_rpm: dict[str, dict[str, SubsetScores]] = {}
+    for spec in cfg.rpms:
+        label, method, base = rpm_label(spec)
+        with tqdm(total=total, desc=f"{label}: responses", unit="sample") as bar:
+            responses = rpm_responses(cfg, spec, subsets, bar)
+        scores: dict[str, SubsetScores] = {}
+        with tqdm(total=2 * total, desc=f"{label}: CLUB scoring", unit="row") as bar:
+            for name, samples in subsets.items():
+                scores[name] = estimator.score(samples, responses[name], reasoning[name], bar.update)
+                if cfg.estimator.save_matrices and scores[name].logp_model is not None:
+                    save_matrices(run_dir, label, name, scores[name])
+        per_rpm[label] = scores
+        models.append(ModelResults(label, method, base, summarize(scores, cfg.estimator.n_boot, cfg.seed)))
+    results = EvaluationResults(
+        estimator=OmegaConf.to_container(cfg.estimator, resolve=True), models=models,
+        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
+    write_outputs(cfg, run_dir, results, "R-EMI" if estimator.uses_reasoning else "EMI")
+    return results
+
+
+def summarize(scores: dict[str, SubsetScores], n_boot: int, seed: int) -> dict[str, SubsetEstimate]:
+    """Point estimates and bootstrap 95% intervals; R-EMID against the ``id`` subset when present."""
+    out: dict[str, SubsetEstimate] = {}
+    exact = all(s.logp_model is not None for s in scores.values())
+    ids = scores.get("id")
+    for name, s in scores.items():
+        ci = bootstrap_mi(s.logp_model, s.logp_ref, n_boot, seed)["r_emi"] if exact else (float("nan"),) * 2
+        r_emid = r_emid_ci = None
+        if ids is not None and name != "id":
+            r_emid = ids.r_emi - s.r_emi
+            if exact:
+                r_emid_ci = bootstrap_remid(ids.logp_model, ids.logp_ref, s.logp_model, s.logp_ref, n_boot, seed)
+        out[name] = SubsetEstimate(subset=name, n=len(s.contexts), mi_model=s.mi_model, mi_ref=s.mi_ref,
+                                   r_emi=s.r_emi, r_emi_ci=tuple(ci), r_emid=r_emid, r_emid_ci=r_emid_ci)
+    return out
+
+
+def write_outputs(cfg: DictConfig, run_dir: Path, results: EvaluationResults, title: str) -> None:
+    results.to_json(run_dir / "results.json")
+    tables = {metric: remid_table_markdown(results, metric=metric) for metric in ("r_emi", "r_emid")}
+    for metric, table in tables.items():
+        (run_dir / f"{metric}_table.md").write_text(table + "\n", encoding="utf-8")
+    print(f"\n{title} ({cfg.estimator.name}, higher is better) -> {run_dir / 'results.json'}\n{tables['r_emi']}\n")
+    logger = build_logger(cfg)
+    if logger:
+        with closing_wandb():
+            for model in results.models:
+                metrics = {f"{model.name}/{k}/{m}": getattr(v, m) for k, v in model.subsets.items()
+                           for m in ("r_emi", "mi_model", "mi_ref", "r_emid") if getattr(v, m) is not None}
+                logger.log_metrics(metrics)
+            if hasattr(logger, "log_text"):
+                logger.log_text(key="r_emi_table", columns=["markdown"], data=[[tables["r_emi"]]])
+            logger.save()

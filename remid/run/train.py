@@ -1,0 +1,49 @@
+"""``train(cfg)``: fit the configured method's LightningModule; writes checkpoints and an HF model."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import lightning as L
+from hydra.utils import instantiate
+from lightning.pytorch.callbacks import ModelCheckpoint
+from omegaconf import DictConfig, OmegaConf
+
+from remid.methods.base import HFExport
+from remid.run.common import build_logger, closing_wandb
+
+log = logging.getLogger(__name__)
+
+
+def last_checkpoint(run_dir: Path) -> Path | None:
+    path = run_dir / "checkpoints" / "last.ckpt"
+    return path if path.exists() else None
+
+
+def train(cfg: DictConfig) -> dict[str, float]:
+    """Train ``cfg.method`` on ``cfg.model``; returns the final logged metrics."""
+    L.seed_everything(cfg.seed, workers=True)
+    run_dir = Path(cfg.run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / "config.yaml").write_text(OmegaConf.to_yaml(cfg, resolve=True))
+    module = instantiate(cfg.method.module)(
+        model_path=cfg.model.name_or_path, dtype=cfg.model.dtype,
+        lora=OmegaConf.to_container(cfg.model.lora) if cfg.model.lora else None,
+    )
+    datamodule = instantiate(cfg.method.datamodule)
+    datamodule.connect(module.tokenizer)
+    checkpoints = ModelCheckpoint(
+        dirpath=run_dir / "checkpoints", save_last=True, save_top_k=0,
+        every_n_train_steps=cfg.checkpoint_every_n_steps, enable_version_counter=False,
+    )
+    ckpt_path = None
+    if cfg.resume:
+        ckpt_path = last_checkpoint(run_dir)
+        log.info("resuming from %s", ckpt_path) if ckpt_path else log.warning("resume=true but no checkpoint in %s", run_dir)
+    with closing_wandb():
+        trainer: L.Trainer = instantiate(
+            cfg.trainer, logger=build_logger(cfg), callbacks=[checkpoints, HFExport(str(run_dir / "hf"))]
+        )
+        trainer.fit(module, datamodule=datamodule, ckpt_path=ckpt_path)
+    return {k: float(v) for k, v in trainer.callback_metrics.items()}

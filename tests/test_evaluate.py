@@ -1,0 +1,135 @@
+"""End-to-end R-EMI evaluation on the tiny model: results, matrices, caches and errors."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+from remid.run.evaluate import evaluate
+from remid.run.train import train
+
+SMALL = ["logger=none", "data.train_limit=48", "trainer.max_epochs=1", "model.batch_size=8",
+         "trainer.enable_progress_bar=false"]
+
+
+@pytest.fixture(scope="module")
+def runs_dir(tmp_path_factory):
+    """An RPM and the tiny estimator, trained once for this module."""
+    from hydra import initialize_config_dir
+
+    from tests.conftest import CONF_DIR, compose
+
+    runs = tmp_path_factory.mktemp("runs")
+    with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
+        for method in ("sft", "sft_reasoner", "sft_policy"):
+            train(compose("train", [f"method={method}", f"paths.runs_dir={runs}", *SMALL]))
+    return runs
+
+
+def eval_cfg(hydra_ctx, runs_dir, tmp_path, *extra):
+    return hydra_ctx("evaluate", [f"paths.runs_dir={runs_dir}", f"paths.cache_dir={tmp_path / 'cache'}",
+                                  f"run_dir={tmp_path / 'out'}", "shift=german", "data.eval_limit=6",
+                                  "logger=none", "estimator.n_boot=50", "generation.sampling.max_new_tokens=24",
+                                  "estimator.reasoning_max_new_tokens=48", *extra])
+
+
+def test_evaluate_two_subsets_writes_results_and_recomputable_matrices(hydra_ctx, runs_dir, tmp_path):
+    results = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, "estimator.save_matrices=true"))
+    out = tmp_path / "out"
+    data = json.loads((out / "results.json").read_text())
+    assert len(data["models"]) == 1
+    subsets = data["models"][0]["subsets"]
+    assert set(subsets) == {"id", "german"} and subsets["id"]["n"] == 6
+    table = (out / "r_emi_table.md").read_text()
+    assert "sft" in table and "tiny_qwen3" in table
+    # results agree with an independent recomputation from the saved matrices ...
+    for subset, est in subsets.items():
+        npz = np.load(next((out / "matrices").glob(f"*__{subset}.npz")))
+        mi = {k: np.mean(np.diag(npz[k])) - np.mean(npz[k]) for k in ("model", "ref")}
+        assert est["mi_model"] == pytest.approx(mi["model"], abs=1e-9)
+        assert est["r_emi"] == pytest.approx(mi["model"] - mi["ref"], abs=1e-9)
+        lo, hi = est["r_emi_ci"]
+        assert lo <= est["r_emi"] <= hi
+    assert subsets["german"]["r_emid"] == pytest.approx(subsets["id"]["r_emi"] - subsets["german"]["r_emi"])
+    # ... and the matrices with plain transformers from the saved checkpoint and texts
+    policy = AutoModelForCausalLM.from_pretrained(runs_dir / "sft_policy" / "tiny_qwen3" / "hf")
+    tok = AutoTokenizer.from_pretrained(runs_dir / "sft_policy" / "tiny_qwen3" / "hf")
+    rows = [json.loads(line) for line in next((out / "matrices").glob("*__german.jsonl")).open()]
+    matrix = np.load(next((out / "matrices").glob("*__german.npz")))["model"]
+    for i, j in [(0, 0), (1, 4), (5, 2)]:
+        ctx = tok(rows[i]["context"], add_special_tokens=False)["input_ids"]
+        resp = tok(rows[j]["model_response"], add_special_tokens=False)["input_ids"] + [tok.eos_token_id]
+        with torch.no_grad():
+            logits = policy(input_ids=torch.tensor([ctx + resp])).logits[0]
+        logp = torch.log_softmax(logits.float(), -1)[len(ctx) - 1:-1].gather(-1, torch.tensor(resp)[:, None])
+        assert matrix[i, j] == pytest.approx(logp.mean().item(), abs=1e-4)
+    assert results.models[0].subsets["german"].r_emid is not None
+
+
+def test_rerun_is_served_from_cache(hydra_ctx, runs_dir, tmp_path, monkeypatch):
+    first = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path))
+    from remid.estimators import scoring
+    from remid.generation.hf import HFGenerator
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("a cached evaluation recomputed something")
+
+    monkeypatch.setattr(HFGenerator, "generate", forbidden)
+    monkeypatch.setattr(scoring, "cross_logprobs", forbidden)
+    second = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path))
+    assert second.models[0].subsets == first.models[0].subsets
+
+
+def test_killed_evaluation_resumes_with_the_same_results(hydra_ctx, runs_dir, tmp_path, monkeypatch):
+    reference = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path / "clean"))
+    from remid.generation.hf import HFGenerator
+
+    real_generate, calls = HFGenerator.generate, {"n": 0}
+
+    def dies_after_four_batches(self, *args, **kwargs):  # 3 reasoning batches, then 1 of RPM responses
+        calls["n"] += 1
+        if calls["n"] > 4:
+            raise KeyboardInterrupt("killed")
+        return real_generate(self, *args, **kwargs)
+
+    monkeypatch.setattr(HFGenerator, "generate", dies_after_four_batches)
+    with pytest.raises(KeyboardInterrupt):
+        evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path / "killed", "generation.generator.batch_size=4"))
+    monkeypatch.setattr(HFGenerator, "generate", real_generate)
+    resumed = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path / "killed", "generation.generator.batch_size=4"))
+    for name, est in reference.models[0].subsets.items():
+        assert resumed.models[0].subsets[name].r_emi == pytest.approx(est.r_emi, abs=1e-6)
+
+
+def test_sampled_negatives_run(hydra_ctx, runs_dir, tmp_path):
+    results = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, "estimator.negatives=10"))
+    assert np.isfinite(results.models[0].subsets["id"].r_emi)
+
+
+def test_bad_rpm_path_is_a_clear_error(hydra_ctx, runs_dir, tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, f"rpms=[{tmp_path}/no_such_run]"))
+
+
+def test_bad_estimator_path_is_a_clear_error(hydra_ctx, runs_dir, tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, "estimator.prepare=null",
+                          f"estimator.policy={tmp_path}/missing_policy"))
+
+
+def test_empty_subset_is_a_clear_error(hydra_ctx, runs_dir, tmp_path):
+    data = tmp_path / "only_id.json"
+    from remid.data.readers import load_samples
+
+    data.write_text(json.dumps({"IDTest": [s.to_record() for s in load_samples() if s.subset == "id"][:6]}))
+    with pytest.raises(ValueError, match="subset 'german' has no samples"):
+        evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, f"data.source={data}"))
+
+
+def test_bad_reduction_fails_with_choices(hydra_ctx, runs_dir, tmp_path):
+    from remid.run.common import ConfigError
+
+    with pytest.raises(ConfigError, match="estimator.reduction"):
+        evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, "estimator.reduction=avg"))

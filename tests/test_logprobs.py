@@ -1,0 +1,69 @@
+"""The one log-prob function: exact token alignment and the prefix-cached N x N matrix."""
+
+import pytest
+import torch
+
+from remid.models.chat import context_text, encode, encode_pair
+from remid.models.loading import load_model
+from remid.models.logprobs import cross_logprobs, pack, sequence_logprobs
+from remid.prompts import policy_prompt, rpm_prompt
+
+
+@pytest.fixture(scope="module")
+def model_and_tokenizer(tiny_qwen3):
+    return load_model(tiny_qwen3)
+
+
+def by_hand(model, context: list[int], response: list[int]) -> float:
+    """Score the full concatenation with one plain forward pass and sum the response positions."""
+    ids = torch.tensor([context + response])
+    with torch.no_grad():
+        logprobs = torch.log_softmax(model(input_ids=ids).logits[0].float(), -1)
+    return sum(logprobs[len(context) + t - 1, tok].item() for t, tok in enumerate(response))
+
+
+def test_scored_tokens_are_exactly_the_response_tokens(model_and_tokenizer, mini_samples):
+    model, tok = model_and_tokenizer
+    sample = mini_samples[0]
+    context, response = encode_pair(tok, rpm_prompt(sample), sample.golden_response)
+    assert response == encode(tok, sample.golden_response)
+    assert tok.decode(response) == sample.golden_response
+    batch = pack([context], [response], tok.pad_token_id)
+    assert batch.input_ids[0, batch.response_mask[0]].tolist() == response
+    with torch.no_grad():
+        got = sequence_logprobs(model, [context], [response], "sum", tok.pad_token_id).item()
+        mean = sequence_logprobs(model, [context], [response], "mean", tok.pad_token_id).item()
+    expected = by_hand(model, context, response)
+    assert got == pytest.approx(expected, abs=1e-3)
+    assert mean == pytest.approx(expected / len(response), abs=1e-4)
+
+
+def test_padding_does_not_change_scores(model_and_tokenizer, mini_samples):
+    model, tok = model_and_tokenizer
+    pairs = [encode_pair(tok, rpm_prompt(s), s.golden_response) for s in mini_samples[:4]]
+    with torch.no_grad():
+        batched = sequence_logprobs(model, [c for c, _ in pairs], [r for _, r in pairs], "sum", tok.pad_token_id)
+        single = [sequence_logprobs(model, [c], [r], "sum", tok.pad_token_id).item() for c, r in pairs]
+    assert batched.tolist() == pytest.approx(single, abs=1e-3)
+
+
+def test_prefix_cached_matrix_equals_naive_scoring(model_and_tokenizer, mini_samples):
+    model, tok = model_and_tokenizer
+    samples = mini_samples[:5]
+    contexts = [encode(tok, context_text(tok, policy_prompt(s, "warm, curious"))) for s in samples]
+    responses = [encode(tok, s.golden_response) + [tok.eos_token_id] for s in samples]
+    for reduction in ("sum", "mean"):
+        cached = cross_logprobs(model, contexts, responses, reduction, tok.pad_token_id, batch_size=2)
+        with torch.no_grad():
+            naive = torch.stack([sequence_logprobs(model, [c] * len(responses), responses, reduction, tok.pad_token_id)
+                                 for c in contexts])
+        assert cached.shape == (5, 5)
+        assert torch.allclose(cached, naive, atol=1e-3), (cached - naive).abs().max()
+
+
+def test_bad_inputs_raise(model_and_tokenizer):
+    model, tok = model_and_tokenizer
+    with pytest.raises(ValueError, match="non-empty"):
+        sequence_logprobs(model, [[1, 2]], [[]])
+    with pytest.raises(ValueError, match="reduction"):
+        sequence_logprobs(model, [[1, 2]], [[3]], reduction="median")
