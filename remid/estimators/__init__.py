@@ -1,0 +1,1 @@
+"""Mutual-information estimators: CLUB maths, the offline reasoner, cached scoring, R-EMI."""
