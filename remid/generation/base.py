@@ -16,10 +16,12 @@ class SamplingParams:
     n: int = 1
     stop: tuple[str, ...] = field(default_factory=tuple)
     seed: int = 0
+    repetition_penalty: float = 1.0
 
     def as_dict(self) -> dict:
         return {"max_new_tokens": self.max_new_tokens, "temperature": self.temperature, "top_p": self.top_p,
-                "n": self.n, "stop": list(self.stop), "seed": self.seed}
+                "n": self.n, "stop": list(self.stop), "seed": self.seed,
+                "repetition_penalty": self.repetition_penalty}
 
 
 class Generator(Protocol):

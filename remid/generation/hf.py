@@ -34,7 +34,8 @@ class HFGenerator:
                 width = max(map(len, ids))
                 input_ids = torch.tensor([[tok.pad_token_id] * (width - len(x)) + x for x in ids])
                 mask = torch.tensor([[0] * (width - len(x)) + [1] * len(x) for x in ids])
-                kwargs = {"do_sample": sampling.temperature > 0, "num_return_sequences": sampling.n}
+                kwargs = {"do_sample": sampling.temperature > 0, "num_return_sequences": sampling.n,
+                          "repetition_penalty": sampling.repetition_penalty}
                 if sampling.temperature > 0:
                     kwargs.update(temperature=sampling.temperature, top_p=sampling.top_p)
                 if sampling.stop:

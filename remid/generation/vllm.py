@@ -30,7 +30,7 @@ class VLLMGenerator:
                  progress: Callable[[int], None] | None = None) -> list[list[str]]:
         params = self._vllm.SamplingParams(
             n=sampling.n, temperature=sampling.temperature, top_p=sampling.top_p,
-            max_tokens=sampling.max_new_tokens, stop=list(sampling.stop) or None, seed=sampling.seed,
+            max_tokens=sampling.max_new_tokens, repetition_penalty=sampling.repetition_penalty, stop=list(sampling.stop) or None, seed=sampling.seed,
         )
         results = self.llm.generate(contexts, params, use_tqdm=False)
         if progress is not None:

@@ -69,7 +69,8 @@ def build_estimator(cfg: DictConfig) -> Estimator:
     return Estimator(
         scorer, reasoner, reasoner_tokenizer=reasoner.tokenizer if hasattr(reasoner, "tokenizer") else policy_tok,
         reasoning_cache=JsonlCache(cache_dir / "reasoning" / f"{model_fingerprint(est.reasoner)}.jsonl"),
-        reasoning_sampling=SamplingParams(max_new_tokens=est.reasoning_max_new_tokens),
+        reasoning_sampling=SamplingParams(max_new_tokens=est.reasoning_max_new_tokens,
+                                          repetition_penalty=est.reasoning_repetition_penalty),
         negatives=est.negatives, seed=cfg.seed,
     )
 
