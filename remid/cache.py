@@ -1,7 +1,8 @@
 """Append-only on-disk caches for evaluation (RPM responses, reasoning traces, scores).
 
-Each ``put`` appends one JSON line and fsyncs, so a killed process loses at most the line it was
-writing; a torn last line is dropped on the next load.
+One ``.jsonl`` file per cache (many caches can share a folder). Each ``put`` appends one
+``{"k": key, "v": value}`` line and fsyncs, so a killed process loses at most the line it was
+writing; such a torn last line is dropped (with a warning) on the next load.
 """
 
 from __future__ import annotations
@@ -16,13 +17,17 @@ from typing import Any
 
 
 def cache_key(*parts: Any) -> str:
-    """A stable 24-hex-digit key for any JSON-serialisable parts (dict keys sorted)."""
+    """First 24 hex digits of the sha256 of a canonical JSON of ``parts`` (dict keys sorted)."""
     canonical = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()[:24]
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:24]
+
+
+def _line(key: str, value: Any) -> bytes:
+    return (json.dumps({"k": key, "v": value}, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 class JsonlCache:
-    """A key -> JSON value store backed by one ``.jsonl`` file of ``{"k": key, "v": value}`` lines."""
+    """A key -> JSON value store backed by one append-only ``.jsonl`` file; later lines win."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -31,47 +36,58 @@ class JsonlCache:
             self._load()
 
     def _load(self) -> None:
-        lines = self.path.read_text(encoding="utf-8").splitlines()
+        raw = self.path.read_bytes()
+        lines = raw.split(b"\n")
+        offset = 0
         for lineno, line in enumerate(lines, 1):
+            start, offset = offset, offset + len(line) + 1
             if not line.strip():
                 continue
             try:
-                entry = json.loads(line)
-                self._data[entry["k"]] = entry["v"]
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                if lineno == len(lines):  # torn write of a killed run
-                    warnings.warn(f"{self.path}:{lineno}: ignoring a truncated last line", stacklevel=2)
-                    self._rewrite()
+                entry = json.loads(line.decode("utf-8"))
+                if not isinstance(entry, dict) or not isinstance(entry.get("k"), str) or "v" not in entry:
+                    raise ValueError('expected {"k": str, "v": ...}')
+            except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+                if all(not rest.strip() for rest in lines[lineno:]):  # the last line: a torn write
+                    warnings.warn(f"{self.path}:{lineno}: ignoring a truncated last line", stacklevel=3)
+                    with self.path.open("r+b") as handle:  # cut it off so later appends start clean
+                        handle.truncate(start)
+                        handle.flush()
+                        os.fsync(handle.fileno())
                     return
-                raise ValueError(f"{self.path}:{lineno}: corrupt cache line ({exc}); delete the file to rebuild") from exc
+                raise ValueError(f"{self.path}:{lineno}: corrupt cache line ({exc}); "
+                                 "delete the file to rebuild the cache") from exc
+            self._data[entry["k"]] = entry["v"]
+        if raw and not raw.endswith(b"\n"):  # a complete last line whose newline never got written
+            with self.path.open("ab") as handle:
+                handle.write(b"\n")
 
-    def _rewrite(self) -> None:
-        tmp = self.path.with_suffix(".tmp")
-        with tmp.open("w", encoding="utf-8") as handle:
-            for key, value in self._data.items():
-                handle.write(json.dumps({"k": key, "v": value}, ensure_ascii=False) + "\n")
-        os.replace(tmp, self.path)
-
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self._data
 
     def __len__(self) -> int:
         return len(self._data)
 
     def get(self, key: str, default: Any = None) -> Any:
+        """The cached value of ``key``, or ``default``."""
         return self._data.get(key, default)
 
     def put(self, key: str, value: Any) -> None:
+        """Store one JSON-serialisable value (appended, flushed and fsynced)."""
         self.put_many([(key, value)])
 
     def put_many(self, items: Iterable[tuple[str, Any]]) -> None:
+        """Store several values with one append and one fsync."""
         items = list(items)
         if not items:
             return
+        bad = [key for key, _ in items if not isinstance(key, str)]
+        if bad:
+            raise TypeError(f"cache keys must be strings, got {bad[0]!r}")
+        payload = b"".join(_line(key, value) for key, value in items)  # serialise all before writing any
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as handle:
-            for key, value in items:
-                handle.write(json.dumps({"k": key, "v": value}, ensure_ascii=False) + "\n")
+        with self.path.open("ab") as handle:
+            handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         self._data.update(items)

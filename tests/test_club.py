@@ -1,7 +1,10 @@
-"""Equation 2 and its sampled / bootstrap variants."""
+"""Paper equation 2 (CLUB), its sampled-negatives form and the bootstrap intervals."""
+
+import time
 
 import numpy as np
 import pytest
+from scipy.stats import chisquare
 
 from remid.estimators.club import (
     bootstrap_mi,
@@ -11,23 +14,29 @@ from remid.estimators.club import (
     sample_negative_pairs,
 )
 
+HAND = np.array([[-1.0, -4.0, -6.0],
+                 [-5.0, -2.0, -7.0],
+                 [-3.0, -8.0, -3.0]])
+
 
 def test_equation_2_on_a_hand_made_matrix():
-    logp = np.array([[-1.0, -4.0, -6.0],
-                     [-5.0, -2.0, -7.0],
-                     [-3.0, -8.0, -3.0]])
-    # diagonal mean: (-1 - 2 - 3) / 3 = -2; mean of all nine entries: -39 / 9
-    assert club_mi(logp) == pytest.approx(-2.0 + 39.0 / 9.0)
+    # diagonal: (-1 - 2 - 3) / 3 = -2
+    # all nine entries: (-1 - 4 - 6 - 5 - 2 - 7 - 3 - 8 - 3) / 9 = -39 / 9 = -4.3333...
+    # I = -2 - (-4.3333...) = 2.3333...
+    assert club_mi(HAND) == pytest.approx(7.0 / 3.0)
 
 
-def test_independent_responses_give_zero_information():
+def test_responses_independent_of_the_input_carry_no_information():
     row = np.array([-3.0, -1.0, -2.0, -5.0])
-    assert club_mi(np.tile(row, (4, 1))) == pytest.approx(0.0)
+    assert club_mi(np.tile(row, (4, 1))) == pytest.approx(row.mean() - row.mean())
 
 
 @pytest.mark.parametrize(("matrix", "message"), [
-    (np.zeros((2, 3)), "square"), (np.zeros((1, 1)), "N >= 2"),
-    (np.array([[0.0, np.nan], [np.inf, 0.0]]), "2 non-finite entries"),
+    (np.zeros((2, 3)), "square"),
+    (np.zeros(4), "square"),
+    (np.zeros((1, 1)), r"N >= 2"),
+    (np.array([[0.0, np.nan], [np.nan, 0.0]]), r"2 non-finite entries \(2 NaN, 0 inf\), first at index \(0, 1\)"),
+    (np.array([[0.0, 0.0], [-np.inf, 0.0]]), r"1 inf\), first at index \(1, 0\)"),
 ])
 def test_bad_matrices_are_rejected(matrix, message):
     with pytest.raises(ValueError, match=message):
@@ -35,48 +44,80 @@ def test_bad_matrices_are_rejected(matrix, message):
 
 
 def test_negative_pairs_are_off_diagonal_and_uniform():
-    pairs = sample_negative_pairs(5, 20000, np.random.default_rng(0))
-    assert (pairs[:, 0] != pairs[:, 1]).all()
-    counts = np.zeros((5, 5))
-    np.add.at(counts, (pairs[:, 0], pairs[:, 1]), 1)
-    off = counts[~np.eye(5, dtype=bool)]
-    assert off.min() > 0.8 * off.mean() and off.max() < 1.2 * off.mean()
+    n, k = 100, 9000  # k < n(n-1): sampled, not enumerated
+    pairs = sample_negative_pairs(n, k, np.random.default_rng(0))
+    assert pairs.shape == (k, 2) and (pairs[:, 0] != pairs[:, 1]).all()
+    rows = np.bincount(pairs[:, 0], minlength=n)
+    cols = np.bincount(pairs[:, 1], minlength=n)
+    offsets = np.bincount((pairs[:, 1] - pairs[:, 0]) % n, minlength=n)[1:]  # j - i over the n - 1 others
+    for counts in (rows, cols, offsets):
+        assert chisquare(counts).pvalue > 1e-3
+    everything = sample_negative_pairs(5, 20, np.random.default_rng(0))
+    assert len(everything) == 20 and len({tuple(p) for p in everything}) == 20
+    assert (everything[:, 0] != everything[:, 1]).all()
     assert len(sample_negative_pairs(5, 10**6, np.random.default_rng(0))) == 20
 
 
-def test_sampled_negatives_agree_with_the_exact_term():
+def test_sampled_negatives_are_exact_with_all_pairs_and_unbiased_otherwise():
     rng = np.random.default_rng(1)
     logp = rng.normal(-3, 1, size=(20, 20)) + np.diag(rng.normal(1, 0.2, 20))
-    exact = club_mi(logp)
-    diag = np.diag(logp)
-    everything = sample_negative_pairs(20, 10**9, rng)
+    exact, diag = club_mi(logp), np.diag(logp)
+    everything = sample_negative_pairs(20, 20 * 19, rng)
     assert club_mi_sampled(diag, everything, logp[everything[:, 0], everything[:, 1]], 20) == pytest.approx(exact)
     estimates = []
-    for seed in range(400):
+    for seed in range(2000):
         pairs = sample_negative_pairs(20, 50, np.random.default_rng(seed))
         estimates.append(club_mi_sampled(diag, pairs, logp[pairs[:, 0], pairs[:, 1]], 20))
-    assert np.mean(estimates) == pytest.approx(exact, abs=3 * np.std(estimates) / np.sqrt(400))
-    assert np.std(estimates) > 0  # a real sample, not the exact value in disguise
+    standard_error = np.std(estimates) / np.sqrt(len(estimates))
+    assert 0 < standard_error < 0.01  # a real sample, not the exact value in disguise
+    assert np.mean(estimates) == pytest.approx(exact, abs=4 * standard_error)
+
+
+def test_sampled_form_validates_its_inputs():
+    with pytest.raises(ValueError, match="one value per"):
+        club_mi_sampled(np.zeros(3), np.array([[0, 1]]), np.zeros(2), 3)
+    with pytest.raises(ValueError, match="off-diagonal"):
+        club_mi_sampled(np.zeros(3), np.array([[1, 1]]), np.zeros(1), 3)
+    with pytest.raises(ValueError, match="values has 1 non-finite"):
+        club_mi_sampled(np.zeros(3), np.array([[0, 1]]), np.array([np.nan]), 3)
+
+
+def _matrices(rng, n):
+    model = rng.normal(-3, 1, size=(n, n)) + np.diag(np.full(n, 1.5))
+    ref = rng.normal(-3, 1, size=(n, n)) + np.diag(np.full(n, 2.5))
+    return model, ref
+
+
+def test_bootstrap_resamples_rows_and_columns_together():
+    rng = np.random.default_rng(3)
+    model, ref = _matrices(rng, 12)
+    idx = np.random.default_rng(7).integers(0, 12, size=(200, 12))  # the same stream bootstrap_mi draws
+    naive = [club_mi(model[i][:, i]) - club_mi(ref[i][:, i]) for i in idx]
+    assert bootstrap_mi(model, ref, n_boot=200, seed=7)["r_emi"] == pytest.approx(
+        tuple(np.percentile(naive, [2.5, 97.5])))
 
 
 def test_bootstrap_interval_contains_the_estimate_and_narrows_with_n():
     rng = np.random.default_rng(2)
-
-    def matrices(n):
-        model = rng.normal(-3, 1, size=(n, n)) + np.diag(np.full(n, 1.5))
-        ref = rng.normal(-3, 1, size=(n, n)) + np.diag(np.full(n, 2.5))
-        return model, ref
-
     widths = []
     for n in (16, 128):
-        model, ref = matrices(n)
+        model, ref = _matrices(rng, n)
         ci = bootstrap_mi(model, ref, n_boot=500, seed=0)
-        point = club_mi(model) - club_mi(ref)
-        assert ci["r_emi"][0] <= point <= ci["r_emi"][1]
+        assert ci["mi_model"][0] <= club_mi(model) <= ci["mi_model"][1]
+        assert ci["mi_ref"][0] <= club_mi(ref) <= ci["mi_ref"][1]
+        assert ci["r_emi"][0] <= club_mi(model) - club_mi(ref) <= ci["r_emi"][1]
         widths.append(ci["r_emi"][1] - ci["r_emi"][0])
-    assert widths[1] < 0.75 * widths[0]
-    id_model, id_ref = matrices(32)
-    ood_model, ood_ref = matrices(32)
-    lo, hi = bootstrap_remid(id_model, id_ref, ood_model, ood_ref, n_boot=300)
+    assert widths[1] < 0.6 * widths[0]
+    (id_model, id_ref), (ood_model, ood_ref) = _matrices(rng, 32), _matrices(rng, 24)
+    lo, hi = bootstrap_remid(id_model, id_ref, ood_model, ood_ref, n_boot=300, seed=0)
     point = (club_mi(id_model) - club_mi(id_ref)) - (club_mi(ood_model) - club_mi(ood_ref))
     assert lo <= point <= hi
+    with pytest.raises(ValueError, match="differ in shape"):
+        bootstrap_mi(id_model, ood_ref)
+
+
+def test_bootstrap_is_fast():
+    model, ref = _matrices(np.random.default_rng(4), 64)
+    start = time.perf_counter()
+    bootstrap_mi(model, ref, n_boot=1000)
+    assert time.perf_counter() - start < 1.0

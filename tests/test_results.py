@@ -1,0 +1,78 @@
+"""The results format: JSON round trip and the table 20 layout."""
+
+import pytest
+
+from remid.data.schema import EVAL_SUBSETS
+from remid.results import (
+    EvaluationResults,
+    ModelResults,
+    SubsetEstimate,
+    remid_table_csv,
+    remid_table_markdown,
+)
+
+# Paper table 20, Qwen3-4B SFT row (ID, G. S. C. J. K., L. F. T. G., T. W.); its Avg. is -0.057.
+PAPER_SFT = [-0.067, -0.047, -0.051, -0.118, -0.096, -0.070, -0.111, -0.062, -0.078, -0.079, -0.049, 0.143]
+LABELS = ["ID", "G.", "S.", "C.", "J.", "K.", "L.", "F.", "T.", "G.", "T.", "W.", "Avg."]
+
+
+def estimate(subset: str, value: float) -> SubsetEstimate:
+    remid = None if subset == "id" else PAPER_SFT[0] - value
+    return SubsetEstimate(subset, 10, value + 1.0, 1.0, value, (value - 0.1, value + 0.1),
+                          remid, None if remid is None else (remid - 0.05, remid + 0.05))
+
+
+def results(values=PAPER_SFT, drop=()) -> EvaluationResults:
+    subsets = {s: estimate(s, v) for s, v in zip(EVAL_SUBSETS, values, strict=True) if s not in drop}
+    hand = {"id": estimate("id", 0.5), "german": estimate("german", 0.25)}
+    return EvaluationResults({"name": "remi_tiny", "n_boot": 1000},
+                             [ModelResults("qwen3_4b", "sft", "Qwen/Qwen3-4B-Base", subsets),
+                              ModelResults("tiny", "icl", "tiny-gpt", hand)],
+                             "2026-01-01T00:00:00+00:00")
+
+
+def cells(table: str, line: int) -> list[str]:
+    return [c.strip() for c in table.splitlines()[line].strip().strip("|").split("|")]
+
+
+def test_json_round_trip(tmp_path):
+    original = results(drop=("korean",))
+    path = tmp_path / "out" / "results.json"
+    original.to_json(path)
+    loaded = EvaluationResults.from_json(path)
+    assert loaded == original
+    assert isinstance(loaded.models[0].subsets["german"].r_emi_ci, tuple)
+    assert loaded.models[0].subsets["id"].r_emid is None and loaded.models[0].subsets["id"].r_emid_ci is None
+    assert [p.name for p in path.parent.iterdir()] == ["results.json"]  # no temp file left behind
+
+
+def test_markdown_table_has_the_paper_layout_and_average():
+    table = remid_table_markdown(results())
+    family = cells(table, 0)
+    assert family[2] == "User shift" and family[7] == "Character shift" and family[11] == "Dialogue shift"
+    assert cells(table, 2)[1:] == LABELS
+    row = cells(table, 3)
+    assert row[0] == "qwen3_4b (sft)"
+    assert row[1:13] == [f"{v:.3f}" for v in PAPER_SFT]
+    assert row[13] == "-0.057"  # the paper's Avg. for this row: the mean of all 12 columns
+
+
+def test_missing_subsets_render_a_dash_and_are_left_out_of_the_average():
+    table = remid_table_markdown(results(drop=("word_level",)))
+    row = cells(table, 3)
+    assert row[12] == "–"
+    assert float(row[13]) == pytest.approx(sum(PAPER_SFT[:11]) / 11, abs=5e-4)
+    tiny = cells(table, 4)  # hand-made: ID 0.5, G. 0.25, the rest missing
+    assert tiny[0] == "tiny (icl)" and tiny[1:3] == ["0.500", "0.250"] and tiny[3:13] == ["–"] * 10
+    assert tiny[13] == "0.375"
+
+
+def test_r_emid_table_and_csv():
+    row = cells(remid_table_markdown(results(), metric="r_emid"), 3)
+    assert row[1] == "–" and row[2] == f"{PAPER_SFT[0] - PAPER_SFT[1]:.3f}"
+    assert float(row[13]) == pytest.approx(sum(PAPER_SFT[0] - v for v in PAPER_SFT[1:]) / 11, abs=5e-4)
+    csv = remid_table_csv(results(), metric="r_emi").splitlines()
+    assert csv[0] == "model," + ",".join(EVAL_SUBSETS) + ",avg"
+    assert csv[2] == "tiny (icl),0.500000,0.250000" + "," * 10 + ",0.375000"
+    with pytest.raises(ValueError, match="unknown metric"):
+        remid_table_markdown(results(), metric="winrate")
