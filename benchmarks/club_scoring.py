@@ -28,7 +28,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=64)
     parser.add_argument("--model", default="tiny:qwen3")
     parser.add_argument("--reduction", default="mean", choices=["sum", "mean"])
-    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--batch-size", type=int, default=16)
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     model, tok = load_model(args.model)

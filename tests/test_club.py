@@ -88,13 +88,32 @@ def _matrices(rng, n):
     return model, ref
 
 
+def _resample_by_hand(logp, idx):
+    """Equation 2 on one resample, pairs of positions holding the same sample left out of the negatives."""
+    m = logp[idx][:, idx]
+    n = len(idx)
+    different = idx[:, None] != idx[None, :]
+    diag = np.mean(np.diag(m))
+    return diag - (n * diag + n * (n - 1) * m[different].mean()) / n**2
+
+
 def test_bootstrap_resamples_rows_and_columns_together():
     rng = np.random.default_rng(3)
     model, ref = _matrices(rng, 12)
     idx = np.random.default_rng(7).integers(0, 12, size=(200, 12))  # the same stream bootstrap_mi draws
-    naive = [club_mi(model[i][:, i]) - club_mi(ref[i][:, i]) for i in idx]
+    by_hand = [_resample_by_hand(model, i) - _resample_by_hand(ref, i) for i in idx]
     assert bootstrap_mi(model, ref, n_boot=200, seed=7)["r_emi"] == pytest.approx(
-        tuple(np.percentile(naive, [2.5, 97.5])))
+        tuple(np.percentile(by_hand, [2.5, 97.5])))
+
+
+def test_bootstrap_does_not_count_a_repeated_sample_as_its_own_negative():
+    # Every matched pair scores -1, every mismatched one -4: each resample has the same true
+    # information, so the interval must collapse onto the estimate. Counting the copies of a
+    # repeated sample as negatives would pull every resample below it (by about 3 / N).
+    n = 16
+    logp = np.full((n, n), -4.0) + np.diag(np.full(n, 3.0))
+    lo, hi = bootstrap_mi(logp, logp - 1.0, n_boot=300, seed=0)["mi_model"]
+    assert lo == pytest.approx(club_mi(logp)) and hi == pytest.approx(club_mi(logp))
 
 
 def test_bootstrap_interval_contains_the_estimate_and_narrows_with_n():

@@ -4,11 +4,10 @@ import json
 
 import numpy as np
 import pytest
-import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from remid.run.evaluate import evaluate
 from remid.run.train import train
+from remid.verify import verify
 
 SMALL = ["logger=none", "data.train_limit=48", "trainer.max_epochs=1", "model.batch_size=8",
          "trainer.enable_progress_bar=false"]
@@ -54,17 +53,19 @@ def test_evaluate_two_subsets_writes_results_and_recomputable_matrices(hydra_ctx
         assert lo <= est["r_emi"] <= hi
     assert subsets["german"]["r_emid"] == pytest.approx(subsets["id"]["r_emi"] - subsets["german"]["r_emi"])
     # ... and the matrices with plain transformers from the saved checkpoint and texts
-    policy = AutoModelForCausalLM.from_pretrained(runs_dir / "sft_policy" / "tiny_qwen3" / "hf")
-    tok = AutoTokenizer.from_pretrained(runs_dir / "sft_policy" / "tiny_qwen3" / "hf")
-    rows = [json.loads(line) for line in next((out / "matrices").glob("*__german.jsonl")).open()]
-    matrix = np.load(next((out / "matrices").glob("*__german.npz")))["model"]
-    for i, j in [(0, 0), (1, 4), (5, 2)]:
-        ctx = tok(rows[i]["context"], add_special_tokens=False)["input_ids"]
-        resp = tok(rows[j]["model_response"], add_special_tokens=False)["input_ids"] + [tok.eos_token_id]
-        with torch.no_grad():
-            logits = policy(input_ids=torch.tensor([ctx + resp])).logits[0]
-        logp = torch.log_softmax(logits.float(), -1)[len(ctx) - 1:-1].gather(-1, torch.tensor(resp)[:, None])
-        assert matrix[i, j] == pytest.approx(logp.mean().item(), abs=1e-4)
+    assert verify(out, entries=3) == []
+    assert {p.name for p in out.glob("*.png")} == {"r_emi.png", "r_emid.png"}
+    assert (out / "r_emi_table.csv").read_text().startswith("model,id,german")
+    # a tampered entry is caught, named by subset and position
+    tampered = next((out / "matrices").glob("*__german.npz"))
+    saved = dict(np.load(tampered))
+    saved["model"][1, 4] += 0.01
+    np.savez(tampered, **saved)
+    problems = verify(out, entries=0)
+    assert len(problems) == 1 and "german model: equation 2 gives" in problems[0]
+    # rescoring with another model than the estimator's policy disagrees entry by entry
+    wrong = verify(out, entries=1, policy=str(runs_dir / "sft" / "tiny_qwen3"))
+    assert sum("transformers gives" in p for p in wrong) == 4  # 2 subsets x (model, ref) x 1 entry
     assert results.models[0].subsets["german"].r_emid is not None
 
 

@@ -52,6 +52,7 @@ def test_prefix_cached_matrix_equals_naive_scoring(model_and_tokenizer, mini_sam
     samples = mini_samples[:5]
     contexts = [encode(tok, context_text(tok, policy_prompt(s, "warm, curious"))) for s in samples]
     responses = [encode(tok, s.golden_response) + [tok.eos_token_id] for s in samples]
+    responses[1:3] = [[tok.eos_token_id], [tok.eos_token_id]]  # empty answers batch together (sorted by length)
     for reduction in ("sum", "mean"):
         cached = cross_logprobs(model, contexts, responses, reduction, tok.pad_token_id, batch_size=2)
         with torch.no_grad():

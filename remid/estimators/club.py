@@ -76,13 +76,24 @@ def club_mi_sampled(diag: np.ndarray, pairs: np.ndarray, values: np.ndarray, n: 
 
 
 def _resampled_mi(logp: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """Equation 2 on ``logp[idx_b][:, idx_b]`` for each row ``idx_b`` of ``idx`` [B, N]. -> [B]"""
+    """Equation 2 on each bootstrap resample ``idx_b`` (a row of ``idx`` [B, N]). -> [B]
+
+    A resample repeats some samples. ``M[idx_b][:, idx_b]`` would put the pair (y_i | x_i) of a
+    repeated sample off the diagonal, counting a matched pair as a negative and biasing every
+    resampled estimate downward. So the off-diagonal mean is taken over pairs of *different*
+    samples only, and the estimate keeps equation 2's form:
+    mean(diag) - (N mean(diag) + N(N-1) mean(off-diagonal)) / N^2.
+    """
     b, n = idx.shape
-    diag = np.diag(logp)[idx].mean(axis=1)  # [B]
+    diag = np.diag(logp)  # [N]
     flat = (idx + n * np.arange(b)[:, None]).ravel()
     counts = np.bincount(flat, minlength=b * n).reshape(b, n).astype(np.float64)  # [B, N] multiplicities
-    total = np.einsum("bi,bi->b", counts @ logp, counts)  # sum over all N^2 resampled entries
-    return diag - total / n**2
+    diag_mean = counts @ diag / n  # [B]
+    same = (counts**2) @ diag  # [B] entries (i, i) seen from any two positions holding sample i
+    different = np.einsum("bi,bi->b", counts @ logp, counts) - same  # [B] sum over pairs of distinct samples
+    n_different = n**2 - (counts**2).sum(axis=1)  # [B] >= 0; 0 only if one sample fills the resample
+    off_mean = np.divide(different, n_different, out=np.full(b, np.nan), where=n_different > 0)
+    return diag_mean - (n * diag_mean + n * (n - 1) * off_mean) / n**2
 
 
 def _indices(n: int, n_boot: int, seed: int) -> np.ndarray:
@@ -92,7 +103,7 @@ def _indices(n: int, n_boot: int, seed: int) -> np.ndarray:
 
 
 def _interval(x: np.ndarray) -> tuple[float, float]:
-    lo, hi = np.percentile(x, [2.5, 97.5])
+    lo, hi = np.nanpercentile(x, [2.5, 97.5])  # NaN: a resample of one repeated sample (tiny N only)
     return float(lo), float(hi)
 
 
@@ -100,8 +111,9 @@ def bootstrap_mi(logp_model: np.ndarray, logp_ref: np.ndarray, n_boot: int = 100
     """Percentile 95% intervals ``{"mi_model", "mi_ref", "r_emi": (lo, hi)}``.
 
     R-EMI = I_model - I_ref (definition 3.2), each I by equation 2. Samples are resampled with
-    replacement, rows and columns by the same index vector (``M[idx][:, idx]``), and the same
-    resample is used for both matrices, so their correlation carries into the R-EMI interval.
+    replacement (a sample keeps its context row and response column together, see
+    ``_resampled_mi``), and the same resample is used for both matrices, so their correlation
+    carries into the R-EMI interval.
     """
     logp_model, logp_ref = _check_matrix(logp_model, "logp_model"), _check_matrix(logp_ref, "logp_ref")
     _check_same_shape(logp_model, logp_ref, "bootstrap_mi")

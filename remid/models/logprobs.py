@@ -47,13 +47,29 @@ def gather_logprobs(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor
     return logits.gather(-1, targets.unsqueeze(-1)).squeeze(-1) - torch.logsumexp(logits, dim=-1)
 
 
+def _logits_at(model, keep: torch.Tensor, **inputs) -> torch.Tensor:
+    """Logits at the ``True`` positions of ``keep`` [B, L] only, flattened row-major. -> [K, V]
+
+    The LM head and the vocabulary softmax dominate the cost of a small model, and a scored
+    response is a few dozen tokens after a context of hundreds: ``logits_to_keep`` (a bool mask)
+    skips every other position. Models whose forward ignores a mask get full logits, sliced here.
+    """
+    logits = model(**inputs, logits_to_keep=keep).logits
+    if logits.ndim == 2 and logits.shape[0] == int(keep.sum()):
+        return logits
+    return logits[keep]
+
+
 def token_logprobs(model, batch: PackedBatch) -> torch.Tensor:
     """log p(token_t | tokens_<t) at response positions, 0 elsewhere. -> [B, L]"""
     batch = PackedBatch(*(t.to(model.device) for t in batch))
-    logits = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask).logits  # [B, L, V]
+    predicts = torch.zeros_like(batch.response_mask)  # [B, L] positions whose logits predict a response token
+    predicts[:, :-1] = batch.response_mask[:, 1:]
+    # Right padding needs no attention mask: causal attention never lets a real token see a later pad.
+    logits = _logits_at(model, predicts, input_ids=batch.input_ids)  # [K, V]
     scores = torch.zeros(batch.input_ids.shape, dtype=torch.float32, device=logits.device)
-    scores[:, 1:] = gather_logprobs(logits[:, :-1], batch.input_ids[:, 1:])
-    return scores * batch.response_mask
+    scores[batch.response_mask] = gather_logprobs(logits, batch.input_ids[batch.response_mask])
+    return scores
 
 
 def reduce_logprobs(scores: torch.Tensor, mask: torch.Tensor, reduction: str) -> torch.Tensor:
@@ -83,27 +99,31 @@ def cross_logprobs(model, context_ids: Sequence[Sequence[int]], response_ids: Se
     """
     from transformers import DynamicCache
 
-    resp = pack([[pad_id]] * len(response_ids), response_ids, pad_id)  # a dummy 1-token "context"
-    resp_ids = resp.input_ids[:, 1:].to(model.device)  # [M, R]
-    resp_mask = resp.attention_mask[:, 1:].to(model.device)  # [M, R]
+    order = sorted(range(len(response_ids)), key=lambda j: len(response_ids[j]))  # similar lengths batch together
+    chunks = []
+    for start in range(0, len(order), batch_size):
+        cols = order[start:start + batch_size]
+        packed = pack([[pad_id]] * len(cols), [response_ids[j] for j in cols], pad_id)  # a dummy 1-token context
+        ids, mask = packed.input_ids[:, 1:].to(model.device), packed.attention_mask[:, 1:].to(model.device)  # [b, R]
+        later = mask[:, 1:].bool()  # [b, R-1] response tokens after the first
+        predicts = torch.zeros_like(mask, dtype=torch.bool)  # [b, R]: position t predicts token t + 1
+        predicts[:, :-1] = later
+        chunks.append((torch.tensor(cols), ids, mask, later, predicts))
     out = torch.empty((len(context_ids), len(response_ids)), dtype=torch.float32)
     for i, ctx in enumerate(context_ids):
-        ctx_ids = torch.tensor([list(ctx)], device=model.device)  # [1, C]
         cache = DynamicCache(config=model.config)
-        ctx_out = model(input_ids=ctx_ids, past_key_values=cache, use_cache=True)
+        ctx_out = model(input_ids=torch.tensor([list(ctx)], device=model.device), past_key_values=cache,
+                        use_cache=True, logits_to_keep=1)
         first_logprobs = torch.log_softmax(ctx_out.logits[0, -1].float(), -1)  # [V] predicts response token 0
-        for start in range(0, len(response_ids), batch_size):
-            ids, mask = resp_ids[start:start + batch_size], resp_mask[start:start + batch_size]  # [b, R]
-            b, n_ctx = ids.shape[0], ctx_ids.shape[1]
+        for cols, ids, mask, later, predicts in chunks:
             batch_cache = copy.deepcopy(cache)
-            batch_cache.batch_repeat_interleave(b)
-            attention = torch.cat([torch.ones((b, n_ctx), dtype=mask.dtype, device=mask.device), mask], 1)
-            logits = model(input_ids=ids, attention_mask=attention, past_key_values=batch_cache,
-                           use_cache=True).logits  # [b, R, V]
-            scores = torch.empty(ids.shape, dtype=torch.float32, device=logits.device)  # [b, R]
+            batch_cache.batch_repeat_interleave(ids.shape[0])
+            # Right-padded: no attention mask needed (see token_logprobs).
+            logits = _logits_at(model, predicts, input_ids=ids, past_key_values=batch_cache, use_cache=True)  # [K, V]
+            scores = torch.zeros(ids.shape, dtype=torch.float32, device=logits.device)  # [b, R]
             scores[:, 0] = first_logprobs[ids[:, 0]]
-            scores[:, 1:] = gather_logprobs(logits[:, :-1], ids[:, 1:])
-            out[i, start:start + b] = reduce_logprobs(scores, mask, reduction).cpu()
+            scores[:, 1:][later] = gather_logprobs(logits, ids[:, 1:][later])
+            out[i, cols] = reduce_logprobs(scores, mask, reduction).cpu()
         if progress is not None:
             progress()
     return out

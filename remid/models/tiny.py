@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "2"
 SPECIAL_TOKENS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|pad|>"]
 CHAT_TEMPLATE = (
     "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n"
@@ -29,8 +29,15 @@ def cache_root() -> Path:
 
 
 def _corpus() -> list[str]:
-    """Training text for the tokenizer: every string field of the shipped mini benchmark."""
-    from remid.data.readers import mini_benchmark_path
+    """Training text for the tokenizer: what the tiny models will read and write.
+
+    Every string field of the shipped mini benchmark, plus every prompt template and teacher trace
+    rendered for every 8th sample, so the fixed template text ("### Key Information in ...") gets
+    merged into few tokens, as a real tokenizer's would.
+    """
+    from remid.data.readers import load_samples, mini_benchmark_path
+    from remid.estimators.reasoner import extract_core_features, rule_based_reasoning
+    from remid.prompts import direct_prompt, policy_prompt, reasoning_prompt, rpm_prompt
 
     data = json.loads(mini_benchmark_path().read_text(encoding="utf-8"))
     texts: list[str] = []
@@ -41,6 +48,11 @@ def _corpus() -> list[str]:
             texts.extend(character.values() if isinstance(character, dict) else [character])
             texts.extend(next(iter(turn.values())) for turn in record["dialogue_context"])
             texts.append(record["agent_golden_response"])
+    for sample in load_samples()[::8]:
+        trace = rule_based_reasoning(sample)
+        prompts = (rpm_prompt(sample), reasoning_prompt(sample), policy_prompt(sample, extract_core_features(trace)),
+                   direct_prompt(sample))
+        texts += [trace, *(p.text + "\n" + p.response_prefix + p.response_suffix for p in prompts)]
     return texts
 
 

@@ -19,7 +19,7 @@ from tqdm.auto import tqdm
 
 from remid.cache import JsonlCache
 from remid.data.readers import load_samples, select_subsets
-from remid.data.schema import Sample
+from remid.data.schema import EVAL_SUBSETS, Sample
 from remid.estimators.club import bootstrap_mi, bootstrap_remid
 from remid.estimators.remi import Estimator, SubsetScores
 from remid.estimators.scoring import CachedScorer
@@ -28,27 +28,35 @@ from remid.models.chat import context_text
 from remid.models.loading import load_model, model_fingerprint, resolve_model_path
 from remid.models.logprobs import REDUCTIONS
 from remid.prompts import rpm_prompt
-from remid.results import EvaluationResults, ModelResults, SubsetEstimate, remid_table_markdown
+from remid.results import (
+    METRICS,
+    EvaluationResults,
+    ModelResults,
+    SubsetEstimate,
+    remid_table_csv,
+    remid_table_markdown,
+    table_rows,
+)
 from remid.run.common import build_logger, check_choice, closing_wandb
 
 log = logging.getLogger(__name__)
 
 
 def prepare_estimator(cfg: DictConfig) -> None:
-    """Train the estimator's modules listed in ``estimator.prepare`` whose run has no hf/ model yet."""
+    """Train each module in ``estimator.prepare`` (method -> extra train overrides) that has no hf/ model yet."""
     from hydra import compose
 
     from remid.run.train import train
 
     est = cfg.estimator
-    for method in est.prepare or []:
+    for method, extra in (est.prepare or {}).items():
         run_dir = Path(cfg.paths.runs_dir) / method / est.base_model
         if (run_dir / "hf" / "config.json").exists():
             continue
         log.info("preparing estimator module %s on %s", method, est.base_model)
         overrides = [f"method={method}", f"model={est.base_model}", f"paths.runs_dir={cfg.paths.runs_dir}",
                      f"data.source={cfg.data.source}" if cfg.data.source else "data.source=null",
-                     "logger=csv", *est.prepare_overrides]
+                     "logger=csv", *(extra or [])]
         train(compose(config_name="train", overrides=overrides))
 
 
@@ -181,10 +189,18 @@ def summarize(scores: dict[str, SubsetScores], n_boot: int, seed: int) -> dict[s
 
 
 def write_outputs(cfg: DictConfig, run_dir: Path, results: EvaluationResults, title: str) -> None:
+    """results.json, Markdown/CSV tables and PNG plots per metric; the same to the configured logger."""
+    from remid.analysis.plots import plot_metric
+
     results.to_json(run_dir / "results.json")
-    tables = {metric: remid_table_markdown(results, metric=metric) for metric in ("r_emi", "r_emid")}
-    for metric, table in tables.items():
-        (run_dir / f"{metric}_table.md").write_text(table + "\n", encoding="utf-8")
+    tables, plots = {}, {}
+    for metric in METRICS:
+        tables[metric] = remid_table_markdown(results, metric=metric)
+        (run_dir / f"{metric}_table.md").write_text(tables[metric] + "\n", encoding="utf-8")
+        (run_dir / f"{metric}_table.csv").write_text(remid_table_csv(results, metric=metric) + "\n", encoding="utf-8")
+        if any(getattr(e, metric) is not None for m in results.models for e in m.subsets.values()):
+            plots[metric] = run_dir / f"{metric}.png"
+            plt_close(plot_metric(results, metric, plots[metric]))
     print(f"\n{title} ({cfg.estimator.name}, higher is better) -> {run_dir / 'results.json'}\n{tables['r_emi']}\n")
     logger = build_logger(cfg)
     if logger:
@@ -193,6 +209,17 @@ def write_outputs(cfg: DictConfig, run_dir: Path, results: EvaluationResults, ti
                 metrics = {f"{model.name}/{k}/{m}": getattr(v, m) for k, v in model.subsets.items()
                            for m in ("r_emi", "mi_model", "mi_ref", "r_emid") if getattr(v, m) is not None}
                 logger.log_metrics(metrics)
-            if hasattr(logger, "log_text"):
-                logger.log_text(key="r_emi_table", columns=["markdown"], data=[[tables["r_emi"]]])
+            if hasattr(logger, "log_table"):
+                for metric in METRICS:
+                    rows = [[label, *values, avg] for label, values, avg in table_rows(results, metric)]
+                    logger.log_table(key=f"{metric}_table", columns=["model", *EVAL_SUBSETS, "avg"], data=rows)
+            if hasattr(logger, "log_image"):
+                for metric, path in plots.items():
+                    logger.log_image(key=f"{metric}_plot", images=[str(path)])
             logger.save()
+
+
+def plt_close(fig) -> None:
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
