@@ -134,3 +134,13 @@ def test_bad_reduction_fails_with_choices(hydra_ctx, runs_dir, tmp_path):
 
     with pytest.raises(ConfigError, match="estimator.reduction"):
         evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, "estimator.reduction=avg"))
+
+
+def test_two_runs_of_one_model_and_method_get_their_own_rows(hydra_ctx, runs_dir, tmp_path):
+    run = runs_dir / "sft" / "tiny_qwen3"
+    results = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, f"rpms=[{run},{run}]"))
+    names = [m.name for m in results.models]
+    assert names == ["tiny_qwen3/sft", "tiny_qwen3/sft#2"]
+    assert results.models[0].subsets == results.models[1].subsets  # same checkpoint, same numbers
+    table = (tmp_path / "out" / "r_emi_table.md").read_text()
+    assert "tiny_qwen3/sft#2 (sft)" in table

@@ -68,3 +68,28 @@ def test_bad_inputs_raise(model_and_tokenizer):
         sequence_logprobs(model, [[1, 2]], [[]])
     with pytest.raises(ValueError, match="reduction"):
         sequence_logprobs(model, [[1, 2]], [[3]], reduction="median")
+
+
+class FullLogitsOnly(torch.nn.Module):
+    """A causal LM whose forward takes ``logits_to_keep`` but returns logits at every position."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.inner = model
+
+    @property
+    def device(self):
+        return self.inner.device
+
+    def forward(self, logits_to_keep=None, **inputs):
+        return self.inner(**inputs)
+
+
+def test_models_that_ignore_logits_to_keep_score_the_same(model_and_tokenizer, mini_samples):
+    model, tok = model_and_tokenizer
+    pairs = [encode_pair(tok, rpm_prompt(s), s.golden_response) for s in mini_samples[:3]]
+    contexts, responses = [c for c, _ in pairs], [r for _, r in pairs]
+    with torch.no_grad():
+        sliced = sequence_logprobs(model, contexts, responses, "mean", tok.pad_token_id)
+        full = sequence_logprobs(FullLogitsOnly(model), contexts, responses, "mean", tok.pad_token_id)
+    assert torch.allclose(sliced, full, atol=1e-5)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -150,9 +151,12 @@ def evaluate(cfg: DictConfig) -> EvaluationResults:
         with tqdm(total=total, desc="reasoning r = f_R(x)", unit="sample") as bar:
             reasoning = {name: estimator.reasoning(s, bar.update) for name, s in subsets.items()}
     models: list[ModelResults] = []
-    per_rpm: dict[str, dict[str, SubsetScores]] = {}
+    seen: Counter[str] = Counter()
     for spec in cfg.rpms:
         label, method, base = rpm_label(spec)
+        seen[label] += 1
+        if seen[label] > 1:  # two runs of one model/method: keep both rows apart
+            label = f"{label}#{seen[label]}"
         with tqdm(total=total, desc=f"{label}: responses", unit="sample") as bar:
             responses = rpm_responses(cfg, spec, subsets, bar)
         scores: dict[str, SubsetScores] = {}
@@ -161,7 +165,6 @@ def evaluate(cfg: DictConfig) -> EvaluationResults:
                 scores[name] = estimator.score(samples, responses[name], reasoning[name], bar.update)
                 if cfg.estimator.save_matrices and scores[name].logp_model is not None:
                     save_matrices(run_dir, label, name, scores[name])
-        per_rpm[label] = scores
         models.append(ModelResults(label, method, base, summarize(scores, cfg.estimator.n_boot, cfg.seed)))
     results = EvaluationResults(
         estimator=OmegaConf.to_container(cfg.estimator, resolve=True), models=models,
