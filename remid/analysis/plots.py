@@ -61,6 +61,7 @@ def plot_metric(results: EvaluationResults, metric: str = "r_emi", path: str | P
         ax.errorbar([i + offset for i in x], values, yerr=errors, marker="o", capsize=3, linewidth=1.4,
                     label=label, zorder=3)
     ax.axhline(0.0, color="grey", linewidth=0.8, zorder=1)
+    ax.set_xlim(-0.5, len(subsets) - 0.5)
     ax.set_xticks(x, [COLUMN_LABELS[s] if s == "id" else s.replace("_", " ") for s in subsets], rotation=35,
                   ha="right")
     ax.set_ylabel(metric.replace("_", "-").upper())
