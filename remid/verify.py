@@ -43,9 +43,11 @@ def rescore(model, tokenizer, context: str, response: str, reduction: str) -> fl
 def verify(run_dir: str | Path, entries: int = 3, policy: str | None = None, seed: int = 0,
            atol: float = 1e-4) -> list[str]:
     """Problems found (empty: everything agrees); prints one line per checked subset."""
+    import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from remid.models.loading import resolve_model_path
+    from remid.run.evaluate import matrix_stem
 
     run_dir = Path(run_dir)
     results = EvaluationResults.from_json(run_dir / "results.json")
@@ -53,29 +55,32 @@ def verify(run_dir: str | Path, entries: int = 3, policy: str | None = None, see
     if not matrices:
         raise FileNotFoundError(f"{run_dir / 'matrices'} holds no .npz: evaluate with estimator.save_matrices=true")
     path = resolve_model_path(policy or results.estimator["policy"])
-    model, tokenizer = AutoModelForCausalLM.from_pretrained(path).eval(), AutoTokenizer.from_pretrained(path)
+    dtype = getattr(torch, results.estimator.get("dtype", "float32"))  # the precision evaluate scored in
+    model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype).eval()
+    tokenizer = AutoTokenizer.from_pretrained(path)
     reduction = results.estimator["reduction"]
-    by_file = {f"{m.name.replace('/', '_')}__{s}": est for m in results.models for s, est in m.subsets.items()}
+    by_file = {matrix_stem(m.name, s): est for m in results.models for s, est in m.subsets.items()}
     rng = np.random.default_rng(seed)
     problems: list[str] = []
     for npz_path in matrices:
-        est = by_file.get(npz_path.stem)
+        stem = npz_path.name.removesuffix(".npz")
+        est = by_file.get(stem)
         if est is None:
             problems.append(f"{npz_path.name}: no matching model/subset in results.json")
             continue
         saved = np.load(npz_path)
-        rows = [json.loads(line) for line in npz_path.with_suffix(".jsonl").open(encoding="utf-8")]
+        rows = [json.loads(line) for line in (npz_path.parent / f"{stem}.jsonl").open(encoding="utf-8")]
         for kind, reported in (("model", est.mi_model), ("ref", est.mi_ref)):
             if abs(club_by_hand(saved[kind]) - reported) > 1e-9:
-                problems.append(f"{npz_path.stem} {kind}: equation 2 gives {club_by_hand(saved[kind]):.6f}, "
+                problems.append(f"{stem} {kind}: equation 2 gives {club_by_hand(saved[kind]):.6f}, "
                                 f"results.json says {reported:.6f}")
             n = saved[kind].shape[0]
             for i, j in rng.integers(0, n, size=(entries, 2)):
                 value = rescore(model, tokenizer, rows[i]["context"], rows[j][f"{kind}_response"], reduction)
                 if abs(value - saved[kind][i, j]) > atol:
-                    problems.append(f"{npz_path.stem} {kind}[{i}, {j}]: saved {saved[kind][i, j]:.6f}, "
+                    problems.append(f"{stem} {kind}[{i}, {j}]: saved {saved[kind][i, j]:.6f}, "
                                     f"transformers gives {value:.6f}")
-        print(f"{npz_path.stem}: N = {len(rows)}, {2 * entries} entries rescored", flush=True)
+        print(f"{stem}: N = {len(rows)}, {2 * entries} entries rescored", flush=True)
     return problems
 
 

@@ -144,3 +144,15 @@ def test_two_runs_of_one_model_and_method_get_their_own_rows(hydra_ctx, runs_dir
     assert results.models[0].subsets == results.models[1].subsets  # same checkpoint, same numbers
     table = (tmp_path / "out" / "r_emi_table.md").read_text()
     assert "tiny_qwen3/sft#2 (sft)" in table
+
+
+def test_matrices_of_a_dotted_label_keep_one_file_per_subset(tmp_path):
+    from remid.estimators.remi import SubsetScores
+    from remid.run.evaluate import save_matrices
+
+    for subset in ("id", "german"):
+        scores = SubsetScores(0.0, 0.0, ["x0", "x1"], ["a", "b"], ["c", "d"], np.zeros((2, 2)), np.ones((2, 2)))
+        save_matrices(tmp_path, "Qwen/Qwen3-0.6B-Base", subset, scores)
+    names = sorted(p.name for p in (tmp_path / "matrices").iterdir())
+    assert names == ["Qwen_Qwen3-0.6B-Base__german.jsonl", "Qwen_Qwen3-0.6B-Base__german.npz",
+                     "Qwen_Qwen3-0.6B-Base__id.jsonl", "Qwen_Qwen3-0.6B-Base__id.npz"]

@@ -85,11 +85,22 @@ class FullLogitsOnly(torch.nn.Module):
         return self.inner(**inputs)
 
 
-def test_models_that_ignore_logits_to_keep_score_the_same(model_and_tokenizer, mini_samples):
+class PositionSlicingOnly(FullLogitsOnly):
+    """A causal LM that slices ``logits[:, logits_to_keep]`` (older transformers): a 2-D mask fails there."""
+
+    def forward(self, logits_to_keep=0, **inputs):
+        out = self.inner(**inputs)
+        if isinstance(logits_to_keep, torch.Tensor):
+            out.logits = out.logits[:, logits_to_keep, :]
+        return out
+
+
+@pytest.mark.parametrize("wrapper", [FullLogitsOnly, PositionSlicingOnly])
+def test_models_without_mask_support_score_the_same(model_and_tokenizer, mini_samples, wrapper):
     model, tok = model_and_tokenizer
     pairs = [encode_pair(tok, rpm_prompt(s), s.golden_response) for s in mini_samples[:3]]
     contexts, responses = [c for c, _ in pairs], [r for _, r in pairs]
     with torch.no_grad():
         sliced = sequence_logprobs(model, contexts, responses, "mean", tok.pad_token_id)
-        full = sequence_logprobs(FullLogitsOnly(model), contexts, responses, "mean", tok.pad_token_id)
+        full = sequence_logprobs(wrapper(model), contexts, responses, "mean", tok.pad_token_id)
     assert torch.allclose(sliced, full, atol=1e-5)

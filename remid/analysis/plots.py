@@ -56,8 +56,9 @@ def plot_metric(results: EvaluationResults, metric: str = "r_emi", path: str | P
     for k, (label, row) in enumerate(series.items()):
         offset = (k - (len(series) - 1) / 2) * width
         values = [v for v, _, _ in row]
-        errors = [[v - lo if math.isfinite(lo) else 0.0 for v, lo, _ in row],
-                  [hi - v if math.isfinite(hi) else 0.0 for v, _, hi in row]]
+        # A percentile interval need not contain its point estimate: clip the bar rather than fail.
+        errors = [[max(0.0, v - lo) if math.isfinite(lo) else 0.0 for v, lo, _ in row],
+                  [max(0.0, hi - v) if math.isfinite(hi) else 0.0 for v, _, hi in row]]
         ax.errorbar([i + offset for i in x], values, yerr=errors, marker="o", capsize=3, linewidth=1.4,
                     label=label, zorder=3)
     ax.axhline(0.0, color="grey", linewidth=0.8, zorder=1)

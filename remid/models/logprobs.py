@@ -52,9 +52,13 @@ def _logits_at(model, keep: torch.Tensor, **inputs) -> torch.Tensor:
 
     The LM head and the vocabulary softmax dominate the cost of a small model, and a scored
     response is a few dozen tokens after a context of hundreds: ``logits_to_keep`` (a bool mask)
-    skips every other position. Models whose forward ignores a mask get full logits, sliced here.
+    skips every other position. Models whose forward ignores a mask (or, before transformers 5.x's
+    ``slice_logits_to_keep``, cannot index with one) get full logits, sliced here.
     """
-    logits = model(**inputs, logits_to_keep=keep).logits
+    try:
+        logits = model(**inputs, logits_to_keep=keep).logits
+    except IndexError:
+        logits = model(**inputs).logits
     if logits.ndim == 2 and logits.shape[0] == int(keep.sum()):
         return logits
     return logits[keep]

@@ -2,7 +2,7 @@
 
 They load through ``AutoModelForCausalLM/AutoTokenizer.from_pretrained(path)`` exactly like a hub
 checkpoint, so every code path that runs on them runs on a real model. Built once per (architecture,
-builder version, training text) and cached under ``$REMID_CACHE`` (default ``~/.cache/remid``).
+builder version, tokenizer corpus) and cached under ``$REMID_CACHE`` (default ``~/.cache/remid``).
 """
 
 from __future__ import annotations
@@ -133,9 +133,8 @@ def tiny_model_path(arch: str) -> Path:
     """The cached checkpoint directory for ``arch``, built on first use (atomic, race-safe)."""
     if arch not in ARCHITECTURES:
         raise ValueError(f"unknown tiny architecture {arch!r}; expected one of {ARCHITECTURES}")
-    from remid.data.readers import mini_benchmark_path
-
-    digest = hashlib.sha256(BUILDER_VERSION.encode() + mini_benchmark_path().read_bytes()).hexdigest()[:12]
+    # The tokenizer's corpus (benchmark, templates, teacher traces) keys the cache: edit any, get a new model.
+    digest = hashlib.sha256("\x00".join([BUILDER_VERSION, *_corpus()]).encode()).hexdigest()[:12]
     target = cache_root() / "tiny" / f"{arch}-{digest}"
     if (target / "config.json").exists():
         return target

@@ -61,6 +61,11 @@ def prepare_estimator(cfg: DictConfig) -> None:
         train(compose(config_name="train", overrides=overrides))
 
 
+def generator_dtype(cfg: DictConfig) -> str:
+    """The generation backend's precision: part of every generation cache's name."""
+    return str(cfg.generation.generator.get("dtype", "auto"))
+
+
 def build_estimator(cfg: DictConfig) -> Estimator:
     est = cfg.estimator
     check_choice(est.reduction, REDUCTIONS, "estimator.reduction")
@@ -69,15 +74,15 @@ def build_estimator(cfg: DictConfig) -> Estimator:
     if est.prepare:
         prepare_estimator(cfg)
     cache_dir = Path(cfg.paths.cache_dir)
-    policy, policy_tok = load_model(est.policy)
-    scorer = CachedScorer(policy, policy_tok, JsonlCache(cache_dir / "scores" / f"{model_fingerprint(est.policy)}.jsonl"),
+    policy, policy_tok = load_model(est.policy, dtype=est.dtype)
+    scorer = CachedScorer(policy, policy_tok, JsonlCache(cache_dir / "scores" / f"{model_fingerprint(est.policy)}-{est.dtype}.jsonl"),
                           est.reduction, est.batch_size)
     if not est.reasoner:
         return Estimator(scorer, negatives=est.negatives, seed=cfg.seed)
     reasoner = instantiate(cfg.generation.generator)(resolve_model_path(est.reasoner))
     return Estimator(
         scorer, reasoner, reasoner_tokenizer=reasoner.tokenizer if hasattr(reasoner, "tokenizer") else policy_tok,
-        reasoning_cache=JsonlCache(cache_dir / "reasoning" / f"{model_fingerprint(est.reasoner)}.jsonl"),
+        reasoning_cache=JsonlCache(cache_dir / "reasoning" / f"{model_fingerprint(est.reasoner)}-{generator_dtype(cfg)}.jsonl"),
         reasoning_sampling=SamplingParams(max_new_tokens=est.reasoning_max_new_tokens,
                                           repetition_penalty=est.reasoning_repetition_penalty),
         negatives=est.negatives, seed=cfg.seed,
@@ -98,7 +103,7 @@ def rpm_responses(cfg: DictConfig, spec: str, subsets: dict[str, list[Sample]], 
     from remid.cache import cache_key
 
     path = resolve_model_path(spec)
-    cache = JsonlCache(Path(cfg.paths.cache_dir) / "responses" / f"{model_fingerprint(path)}.jsonl")
+    cache = JsonlCache(Path(cfg.paths.cache_dir) / "responses" / f"{model_fingerprint(path)}-{generator_dtype(cfg)}.jsonl")
     sampling = SamplingParams(**OmegaConf.to_container(cfg.generation.sampling), stop=("</Agent Response>",))
     generator = None
     out: dict[str, list[str]] = {}
@@ -122,12 +127,17 @@ def rpm_responses(cfg: DictConfig, spec: str, subsets: dict[str, list[Sample]], 
     return out
 
 
+def matrix_stem(label: str, subset: str) -> str:
+    """File stem of one saved matrix (labels may hold dots, as in hub ids: never use Path.suffix on it)."""
+    return f"{label.replace('/', '_')}__{subset}"
+
+
 def save_matrices(run_dir: Path, label: str, subset: str, scores: SubsetScores) -> None:
     """``<label>__<subset>.npz`` (entry [i, j] = log p(y_j | x_i, r_i)) and the scored texts in order."""
-    stem = run_dir / "matrices" / f"{label.replace('/', '_')}__{subset}"
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(stem.with_suffix(".npz"), model=scores.logp_model, ref=scores.logp_ref)
-    with stem.with_suffix(".jsonl").open("w", encoding="utf-8") as handle:
+    folder, stem = run_dir / "matrices", matrix_stem(label, subset)
+    folder.mkdir(parents=True, exist_ok=True)
+    np.savez(folder / f"{stem}.npz", model=scores.logp_model, ref=scores.logp_ref)
+    with (folder / f"{stem}.jsonl").open("w", encoding="utf-8") as handle:
         for i, context in enumerate(scores.contexts):
             row = {"i": i, "context": context, "model_response": scores.model_responses[i],
                    "ref_response": scores.ref_responses[i]}
