@@ -22,16 +22,17 @@ def runs_dir(tmp_path_factory):
 
     runs = tmp_path_factory.mktemp("runs")
     with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
-        for method in ("sft", "sft_reasoner", "sft_policy"):
+        for method in ("sft", "sft_reasoner", "sft_policy", "sft_direct"):
             train(compose("train", [f"method={method}", f"paths.runs_dir={runs}", *SMALL]))
     return runs
 
 
 def eval_cfg(hydra_ctx, runs_dir, tmp_path, *extra):
+    reasoning = [] if "estimator=emi" in extra else ["estimator.reasoning_max_new_tokens=48"]
     return hydra_ctx("evaluate", [f"paths.runs_dir={runs_dir}", f"paths.cache_dir={tmp_path / 'cache'}",
                                   f"run_dir={tmp_path / 'out'}", "shift=german", "data.eval_limit=6",
                                   "logger=none", "estimator.n_boot=50", "generation.sampling.max_new_tokens=24",
-                                  "estimator.reasoning_max_new_tokens=48", *extra])
+                                  *reasoning, *extra])
 
 
 def test_evaluate_two_subsets_writes_results_and_recomputable_matrices(hydra_ctx, runs_dir, tmp_path):
@@ -156,3 +157,15 @@ def test_matrices_of_a_dotted_label_keep_one_file_per_subset(tmp_path):
     names = sorted(p.name for p in (tmp_path / "matrices").iterdir())
     assert names == ["Qwen_Qwen3-0.6B-Base__german.jsonl", "Qwen_Qwen3-0.6B-Base__german.npz",
                      "Qwen_Qwen3-0.6B-Base__id.jsonl", "Qwen_Qwen3-0.6B-Base__id.npz"]
+
+
+def test_emi_baseline_scores_without_reasoning(hydra_ctx, runs_dir, tmp_path, capsys):
+    results = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, "estimator=emi", "estimator.save_matrices=true"))
+    assert results.estimator["name"] == "emi" and results.estimator["reasoner"] is None
+    assert "EMI (emi" in capsys.readouterr().out
+    for est in results.models[0].subsets.values():
+        assert np.isfinite(est.r_emi) and est.n == 6
+    rows = [json.loads(line) for line in next((tmp_path / "out" / "matrices").glob("*__german.jsonl")).open()]
+    assert all("Core Features" not in row["context"] for row in rows)  # table 18: p(y | x), no r
+    assert not (tmp_path / "cache" / "reasoning").exists()
+    assert verify(tmp_path / "out", entries=2) == []
