@@ -7,11 +7,13 @@ builder version, tokenizer corpus) and cached under ``$REMID_CACHE`` (default ``
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 BUILDER_VERSION = "2"
@@ -28,7 +30,8 @@ def cache_root() -> Path:
     return Path(os.environ.get("REMID_CACHE", Path.home() / ".cache" / "remid"))
 
 
-def _corpus() -> list[str]:
+@functools.cache
+def _corpus() -> tuple[str, ...]:
     """Training text for the tokenizer: what the tiny models will read and write.
 
     Every string field of the shipped mini benchmark, plus every prompt template and teacher trace
@@ -53,10 +56,10 @@ def _corpus() -> list[str]:
         prompts = (rpm_prompt(sample), reasoning_prompt(sample), policy_prompt(sample, extract_core_features(trace)),
                    direct_prompt(sample))
         texts += [trace, *(p.text + "\n" + p.response_prefix + p.response_suffix for p in prompts)]
-    return texts
+    return tuple(texts)  # cached: the cache key and the build both read it
 
 
-def build_tokenizer(texts: list[str], vocab_size: int = 6000):
+def build_tokenizer(texts: Sequence[str], vocab_size: int = 6000):
     """Train a byte-level BPE (NFC-normalised) and wrap it as a ``PreTrainedTokenizerFast``."""
     from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast

@@ -203,6 +203,8 @@ def summarize(scores: dict[str, SubsetScores], n_boot: int, seed: int) -> dict[s
 
 def write_outputs(cfg: DictConfig, run_dir: Path, results: EvaluationResults, title: str) -> None:
     """results.json, Markdown/CSV tables and PNG plots per metric; the same to the configured logger."""
+    import matplotlib.pyplot as plt
+
     from remid.analysis.plots import plot_metric
 
     results.to_json(run_dir / "results.json")
@@ -213,7 +215,7 @@ def write_outputs(cfg: DictConfig, run_dir: Path, results: EvaluationResults, ti
         (run_dir / f"{metric}_table.csv").write_text(remid_table_csv(results, metric=metric) + "\n", encoding="utf-8")
         if any(getattr(e, metric) is not None for m in results.models for e in m.subsets.values()):
             plots[metric] = run_dir / f"{metric}.png"
-            plt_close(plot_metric(results, metric, plots[metric]))
+            plt.close(plot_metric(results, metric, plots[metric]))
     print(f"\n{title} ({cfg.estimator.name}, higher is better) -> {run_dir / 'results.json'}\n{tables['r_emi']}\n")
     logger = build_logger(cfg)
     if logger:
@@ -230,9 +232,3 @@ def write_outputs(cfg: DictConfig, run_dir: Path, results: EvaluationResults, ti
                 for metric, path in plots.items():
                     logger.log_image(key=f"{metric}_plot", images=[str(path)])
             logger.save()
-
-
-def plt_close(fig) -> None:
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
