@@ -37,6 +37,22 @@ class SubsetEstimate:
     r_emi_ci: tuple[float, float]
     r_emid: float | None = None
     r_emid_ci: tuple[float, float] | None = None
+    mi_model_ci: tuple[float, float] | None = None
+    mi_ref_ci: tuple[float, float] | None = None
+    # Estimator diagnostics per matrix ("model", "ref"): remid.estimators.diagnostics.PairDiagnostics fields.
+    diagnostics: dict[str, dict] | None = None
+
+    @property
+    def informative(self) -> bool | None:
+        """Whether the estimator tells matched from mismatched reference pairs on this subset.
+
+        True when the diagonal of the reference matrix ranks above chance (p < 0.01) and the 95%
+        interval of I(X_R; Y_ref) lies above 0; None when not checked (sampled negatives).
+        """
+        ref = (self.diagnostics or {}).get("ref")
+        if ref is None or self.mi_ref_ci is None:
+            return None
+        return bool(ref["informative"]) and self.mi_ref_ci[0] > 0
 
 
 @dataclass
@@ -61,7 +77,11 @@ class EvaluationResults:
         """Write atomically (temp file in the same folder + ``os.replace``)."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(asdict(self), indent=2, ensure_ascii=False)
+        data = asdict(self)
+        for model, raw in zip(self.models, data["models"], strict=True):
+            for name, est in model.subsets.items():
+                raw["subsets"][name]["informative"] = est.informative
+        text = json.dumps(data, indent=2, ensure_ascii=False)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -86,7 +106,9 @@ class EvaluationResults:
 def _subset_from_dict(s: dict) -> SubsetEstimate:
     s = dict(s)
     s["r_emi_ci"] = tuple(s["r_emi_ci"])
-    s["r_emid_ci"] = tuple(s["r_emid_ci"]) if s.get("r_emid_ci") is not None else None
+    for key in ("r_emid_ci", "mi_model_ci", "mi_ref_ci"):
+        s[key] = tuple(s[key]) if s.get(key) is not None else None
+    s.pop("informative", None)  # derived, written for readers of the JSON
     return SubsetEstimate(**s)
 
 
@@ -119,12 +141,67 @@ def _fmt(value: float | None) -> str:
     return MISSING if value is None else f"{value:.3f}"
 
 
+UNINFORMATIVE_MARK = "†"
+UNINFORMATIVE_NOTE = (f"{UNINFORMATIVE_MARK} the estimator is near chance on this subset (see the estimator table): "
+                      "numbers on this subset are not informative.")
+
+
+def uninformative_subsets(results: EvaluationResults) -> list[str]:
+    """Subsets (EVAL_SUBSETS order) where some model's estimate is flagged as not informative."""
+    flagged = {name for m in results.models for name, e in m.subsets.items() if e.informative is False}
+    return [s for s in EVAL_SUBSETS if s in flagged]
+
+
 def remid_table_markdown(results: EvaluationResults, metric: str = "r_emi") -> str:
-    """Markdown laid out like paper table 20: a family header line, then ID G. S. C. J. K. L. F. T. G. T. W. Avg."""
+    """Markdown laid out like paper table 20: a family header line, then ID G. S. C. J. K. L. F. T. G. T. W. Avg.
+
+    A value on a subset where the estimator cannot tell matched from mismatched pairs carries a †
+    and the table a footnote saying so.
+    """
     header = ["Model (method)", *COLUMN_LABELS.values(), "Avg."]
     lines = ["| " + " | ".join(FAMILY_HEADER) + " |", "|" + "---|" * len(header), "| " + " | ".join(header) + " |"]
-    for label, values, avg in table_rows(results, metric):
-        lines.append("| " + " | ".join([label, *map(_fmt, values), _fmt(avg)]) + " |")
+    for model, (label, values, avg) in zip(results.models, table_rows(results, metric), strict=True):
+        cells = [_fmt(v) + (UNINFORMATIVE_MARK if v is not None and model.subsets[s].informative is False else "")
+                 for s, v in zip(EVAL_SUBSETS, values, strict=True)]
+        lines.append("| " + " | ".join([label, *cells, _fmt(avg)]) + " |")
+    if uninformative_subsets(results):
+        lines += ["", UNINFORMATIVE_NOTE]
+    return "\n".join(lines)
+
+
+def _ci(ci: tuple[float, float] | None) -> str:
+    return "" if ci is None else f" [{ci[0]:.3f}, {ci[1]:.3f}]"
+
+
+def estimator_table_markdown(results: EvaluationResults) -> str:
+    """Per subset: can the estimator tell matched from mismatched pairs? (estimator diagnostics)
+
+    The reference matrix log p(y_j | x_i, r_i) is the same for every RPM, so its columns come from
+    the first model; each model adds the diagonal rank of its own response matrix.
+    """
+    if not results.models:
+        return ""
+    first = results.models[0]
+    header = ["Subset", "N", "I(X_R; Y_ref) [95% CI]", "ref rank (chance)", "ref top-1 (chance)", "p",
+              *(f"{m.name} rank" for m in results.models), "Informative"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for subset in EVAL_SUBSETS:
+        est = first.subsets.get(subset)
+        if est is None:
+            continue
+        ref = (est.diagnostics or {}).get("ref")
+        if ref is None:
+            cells = [f"{est.mi_ref:.3f}", MISSING, MISSING, MISSING]
+        else:
+            cells = [f"{est.mi_ref:.3f}{_ci(est.mi_ref_ci)}", f"{ref['mean_rank']:.1f} ({ref['chance_rank']:.1f})",
+                     f"{ref['top1']:.0%} ({ref['chance_top1']:.0%})", f"{ref['p_value']:.1g}"]
+        ranks = []
+        for model in results.models:
+            diag = (model.subsets[subset].diagnostics or {}).get("model") if subset in model.subsets else None
+            ranks.append(MISSING if diag is None else f"{diag['mean_rank']:.1f}")
+        verdict = {True: "yes", False: "NO: near chance", None: "not checked"}[est.informative]
+        lines.append("| " + " | ".join([COLUMN_LABELS.get(subset, subset) + f" ({subset})", str(est.n), *cells,
+                                         *ranks, verdict]) + " |")
     return "\n".join(lines)
 
 

@@ -76,3 +76,54 @@ def test_r_emid_table_and_csv():
     assert csv[2] == "tiny (icl),0.500000,0.250000" + "," * 10 + ",0.375000"
     with pytest.raises(ValueError, match="unknown metric"):
         remid_table_markdown(results(), metric="winrate")
+
+
+def with_diagnostics(informative_ref: dict[str, bool]) -> EvaluationResults:
+    """``results()`` whose first model carries diagnostics; the subsets in ``informative_ref`` get them."""
+    import json
+
+    import numpy as np
+
+    from remid.estimators.diagnostics import pair_diagnostics
+
+    out = results()
+    perfect = pair_diagnostics(np.eye(10) * 5).as_dict()
+    blind = pair_diagnostics(np.zeros((10, 10))).as_dict()
+    for subset, good in informative_ref.items():
+        est = out.models[0].subsets[subset]
+        est.diagnostics = {"model": perfect, "ref": json.loads(json.dumps(perfect if good else blind))}
+        est.mi_ref_ci = (0.2, 0.4) if good else (-0.1, 0.1)
+    return out
+
+
+def test_uninformative_subsets_are_marked_and_explained():
+    table = remid_table_markdown(with_diagnostics({"id": True, "german": False}))
+    row = cells(table, 3)
+    assert row[1] == "-0.067" and row[2] == "-0.047†" and row[3] == "-0.051"  # unchecked subsets stay unmarked
+    assert "not informative" in table.splitlines()[-1]
+    assert "†" not in remid_table_markdown(with_diagnostics({"id": True, "german": True}))
+
+
+def test_informative_needs_both_the_rank_test_and_a_positive_interval():
+    res = with_diagnostics({"id": True, "german": True})
+    est = res.models[0].subsets["german"]
+    assert est.informative is True
+    est.mi_ref_ci = (-0.01, 0.3)
+    assert est.informative is False
+    assert res.models[0].subsets["spanish"].informative is None  # no diagnostics: not checked
+
+
+def test_estimator_table_and_json_carry_the_diagnostics(tmp_path):
+    from remid.results import estimator_table_markdown
+
+    res = with_diagnostics({"id": True, "german": False})
+    table = estimator_table_markdown(res)
+    id_row, german_row = cells(table, 2), cells(table, 3)
+    assert id_row[0] == "ID (id)" and id_row[3] == "0.0 (4.5)" and id_row[4] == "100% (10%)" and id_row[-1] == "yes"
+    assert german_row[3] == "4.5 (4.5)" and german_row[-1] == "NO: near chance"
+    res.to_json(tmp_path / "results.json")
+    import json
+
+    raw = json.loads((tmp_path / "results.json").read_text())["models"][0]["subsets"]
+    assert raw["german"]["informative"] is False and raw["german"]["diagnostics"]["ref"]["mean_rank"] == 4.5
+    assert EvaluationResults.from_json(tmp_path / "results.json") == res

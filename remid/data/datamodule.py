@@ -68,3 +68,65 @@ class SFTDataModule(L.LightningDataModule):
 
     def val_dataloader(self) -> DataLoader:
         return DataLoader(self.val_set, batch_size=self.batch_size, collate_fn=self._collate)
+
+
+class CorpusDataModule(L.LightningDataModule):
+    """Causal-LM pretraining on plain documents: EOS-joined, cut into ``block_size`` token blocks.
+
+    ``source`` is a JSONL file of ``{"text": ...}`` lines, or null for the deterministic
+    multilingual corpus of ``remid.data.mini.corpus`` (generated in memory). Each block is scored on
+    every token after its first (the same SFT step with a one-token context). The last
+    ``val_fraction`` of the blocks is held out for ``val/loss``.
+    """
+
+    def __init__(self, source: str | None = None, n_documents: int | None = None, block_size: int = 512,
+                 batch_size: int = 16, val_fraction: float = 0.02, seed: int = 0) -> None:
+        super().__init__()
+        self.source, self.n_documents, self.block_size = source, n_documents, block_size
+        self.batch_size, self.val_fraction, self.seed = batch_size, val_fraction, seed
+        self.tokenizer = None
+        self.train_set: list[list[int]] = []
+        self.val_set: list[list[int]] = []
+
+    def connect(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+
+    def texts(self) -> list[str]:
+        if self.source is None:
+            from remid.data.mini.corpus import N_DOCUMENTS, documents
+
+            return list(documents(self.n_documents or N_DOCUMENTS))
+        import json
+
+        texts = []
+        with open(self.source, encoding="utf-8") as handle:
+            for lineno, line in enumerate(handle, 1):
+                if line.strip():
+                    try:
+                        texts.append(json.loads(line)["text"])
+                    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                        raise ValueError(f"{self.source}:{lineno}: expected a JSON object with a 'text' field ({exc})") from exc
+        return texts[: self.n_documents]
+
+    def setup(self, stage: str | None = None) -> None:
+        if self.tokenizer is None:
+            raise RuntimeError("CorpusDataModule.connect(tokenizer) must be called before setup")
+        if self.train_set:
+            return
+        stream: list[int] = []
+        for ids in self.tokenizer(self.texts(), add_special_tokens=False)["input_ids"]:
+            stream += ids + [self.tokenizer.eos_token_id]
+        blocks = [stream[i:i + self.block_size] for i in range(0, len(stream) - self.block_size + 1, self.block_size)]
+        if len(blocks) < 2:
+            raise ValueError(f"corpus {self.source or 'mini'} holds {len(stream)} tokens: under two blocks of {self.block_size}")
+        n_val = max(1, int(len(blocks) * self.val_fraction))
+        self.train_set, self.val_set = blocks[:-n_val], blocks[-n_val:]
+
+    def _collate(self, blocks: list[list[int]]) -> PackedBatch:
+        return pack([b[:1] for b in blocks], [b[1:] for b in blocks], self.tokenizer.pad_token_id)
+
+    def train_dataloader(self) -> DataLoader:
+        return DataLoader(self.train_set, batch_size=self.batch_size, shuffle=True, collate_fn=self._collate)
+
+    def val_dataloader(self) -> DataLoader:
+        return DataLoader(self.val_set, batch_size=self.batch_size, collate_fn=self._collate)

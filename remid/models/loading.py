@@ -6,15 +6,27 @@ from pathlib import Path
 from typing import Any
 
 TINY_PREFIX = "tiny:"
+TINY_RANDOM_PREFIX = "tiny-random:"
+SHIPPED_PREFIX = "pretrained:"
 
 
 def resolve_model_path(spec: str | Path) -> str:
-    """``tiny:<arch>`` -> cached tiny checkpoint; a train run dir -> its ``hf/``; else unchanged."""
+    """``tiny:<arch>`` -> the shipped pretrained tiny base; ``tiny-random:<arch>`` -> the cached
+    random-init one; ``pretrained:<name>`` -> a shipped estimator module; a train run dir -> its
+    ``hf/``; else unchanged."""
     spec = str(spec)
     if spec.startswith(TINY_PREFIX):
         from remid.models.tiny import tiny_model_path
 
         return str(tiny_model_path(spec[len(TINY_PREFIX):]))
+    if spec.startswith(TINY_RANDOM_PREFIX):
+        from remid.models.tiny import random_model_path
+
+        return str(random_model_path(spec[len(TINY_RANDOM_PREFIX):]))
+    if spec.startswith(SHIPPED_PREFIX):
+        from remid.models.pretrained import shipped_path
+
+        return str(shipped_path(spec[len(SHIPPED_PREFIX):]))
     path = Path(spec)
     if (path / "hf" / "config.json").exists():
         return str(path / "hf")

@@ -1,22 +1,24 @@
-"""Tiny random-init Qwen3 / Llama checkpoints with a byte-level BPE tokenizer, built locally.
+"""Tiny Qwen3 / Llama checkpoints with a byte-level BPE tokenizer, built locally.
 
-They load through ``AutoModelForCausalLM/AutoTokenizer.from_pretrained(path)`` exactly like a hub
-checkpoint, so every code path that runs on them runs on a real model. Built once per (architecture,
-builder version, tokenizer corpus) and cached under ``$REMID_CACHE`` (default ``~/.cache/remid``).
+``tiny:<arch>`` is the *pretrained* tiny base shipped in ``remid/models/pretrained/<arch>/`` (see
+that package: how it was trained and how to rebuild it); ``tiny-random:<arch>`` is the same
+architecture and tokenizer at random init, built once per (architecture, builder version, tokenizer
+corpus) and cached under ``$REMID_CACHE`` (default ``~/.cache/remid``). Both load through
+``AutoModelForCausalLM/AutoTokenizer.from_pretrained(path)`` exactly like a hub checkpoint, so every
+code path that runs on them runs on a real model.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-BUILDER_VERSION = "2"
+BUILDER_VERSION = "3"
 SPECIAL_TOKENS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|pad|>"]
 CHAT_TEMPLATE = (
     "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n"
@@ -34,24 +36,18 @@ def cache_root() -> Path:
 def _corpus() -> tuple[str, ...]:
     """Training text for the tokenizer: what the tiny models will read and write.
 
-    Every string field of the shipped mini benchmark, plus every prompt template and teacher trace
-    rendered for every 8th sample, so the fixed template text ("### Key Information in ...") gets
-    merged into few tokens, as a real tokenizer's would.
+    The pretraining corpus (``remid.data.mini.corpus``, six languages) plus every prompt template
+    and teacher trace rendered for every 4th ID training sample, so the fixed template text
+    ("### Key Information in ...") gets merged into few tokens, as a real tokenizer's would. No
+    benchmark test sample is read.
     """
-    from remid.data.readers import load_samples, mini_benchmark_path
+    from remid.data.mini.corpus import documents
+    from remid.data.readers import by_subset, load_samples
     from remid.estimators.reasoner import extract_core_features, rule_based_reasoning
     from remid.prompts import direct_prompt, policy_prompt, reasoning_prompt, rpm_prompt
 
-    data = json.loads(mini_benchmark_path().read_text(encoding="utf-8"))
-    texts: list[str] = []
-    for records in data.values():
-        for record in records:
-            texts.append(record["user_persona"])
-            character = record["agent_character"]
-            texts.extend(character.values() if isinstance(character, dict) else [character])
-            texts.extend(next(iter(turn.values())) for turn in record["dialogue_context"])
-            texts.append(record["agent_golden_response"])
-    for sample in load_samples()[::8]:
+    texts = list(documents())
+    for sample in by_subset(load_samples())["id_train"][::4]:
         trace = rule_based_reasoning(sample)
         prompts = (rpm_prompt(sample), reasoning_prompt(sample), policy_prompt(sample, extract_core_features(trace)),
                    direct_prompt(sample))
@@ -93,8 +89,8 @@ def _model_config(arch: str, vocab_size: int, tokenizer):
     common = dict(
         vocab_size=vocab_size,
         hidden_size=128,
-        intermediate_size=256,
-        num_hidden_layers=2,
+        intermediate_size=384,
+        num_hidden_layers=4,
         num_attention_heads=4,
         num_key_value_heads=2,
         head_dim=32,
@@ -132,11 +128,11 @@ def build_tiny_model(arch: str, out_dir: Path, seed: int = 0) -> Path:
     return out_dir
 
 
-def tiny_model_path(arch: str) -> Path:
-    """The cached checkpoint directory for ``arch``, built on first use (atomic, race-safe)."""
+def random_model_path(arch: str) -> Path:
+    """The cached random-init checkpoint directory for ``arch``, built on first use (atomic, race-safe)."""
     if arch not in ARCHITECTURES:
         raise ValueError(f"unknown tiny architecture {arch!r}; expected one of {ARCHITECTURES}")
-    # The tokenizer's corpus (benchmark, templates, teacher traces) keys the cache: edit any, get a new model.
+    # The tokenizer's corpus (pretraining text, templates, teacher traces) keys the cache: edit any, get a new model.
     digest = hashlib.sha256("\x00".join([BUILDER_VERSION, *_corpus()]).encode()).hexdigest()[:12]
     target = cache_root() / "tiny" / f"{arch}-{digest}"
     if (target / "config.json").exists():
@@ -153,3 +149,12 @@ def tiny_model_path(arch: str) -> Path:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def tiny_model_path(arch: str) -> Path:
+    """The shipped pretrained tiny base for ``arch`` (``remid/models/pretrained/<arch>/``)."""
+    from remid.models.pretrained import shipped_path
+
+    if arch not in ARCHITECTURES:
+        raise ValueError(f"unknown tiny architecture {arch!r}; expected one of {ARCHITECTURES}")
+    return shipped_path(arch)

@@ -22,6 +22,7 @@ from remid.cache import JsonlCache
 from remid.data.readers import load_samples, select_subsets
 from remid.data.schema import EVAL_SUBSETS, Sample
 from remid.estimators.club import bootstrap_mi, bootstrap_remid
+from remid.estimators.diagnostics import PairDiagnostics, pair_diagnostics
 from remid.estimators.remi import Estimator, SubsetScores
 from remid.estimators.scoring import CachedScorer
 from remid.generation.base import SamplingParams
@@ -34,9 +35,11 @@ from remid.results import (
     EvaluationResults,
     ModelResults,
     SubsetEstimate,
+    estimator_table_markdown,
     remid_table_csv,
     remid_table_markdown,
     table_rows,
+    uninformative_subsets,
 )
 from remid.run.common import build_logger, check_choice, closing_wandb
 
@@ -185,20 +188,44 @@ def evaluate(cfg: DictConfig) -> EvaluationResults:
 
 
 def summarize(scores: dict[str, SubsetScores], n_boot: int, seed: int) -> dict[str, SubsetEstimate]:
-    """Point estimates and bootstrap 95% intervals; R-EMID against the ``id`` subset when present."""
+    """Point estimates, bootstrap 95% intervals and estimator diagnostics; R-EMID against ``id`` when present."""
     out: dict[str, SubsetEstimate] = {}
     exact = all(s.logp_model is not None for s in scores.values())
     ids = scores.get("id")
     for name, s in scores.items():
-        ci = bootstrap_mi(s.logp_model, s.logp_ref, n_boot, seed)["r_emi"] if exact else (float("nan"),) * 2
+        nan = (float("nan"),) * 2
+        cis = bootstrap_mi(s.logp_model, s.logp_ref, n_boot, seed) if exact else {}
         r_emid = r_emid_ci = None
         if ids is not None and name != "id":
             r_emid = ids.r_emi - s.r_emi
             if exact:
                 r_emid_ci = bootstrap_remid(ids.logp_model, ids.logp_ref, s.logp_model, s.logp_ref, n_boot, seed)
+        diagnostics = ({"model": pair_diagnostics(s.logp_model).as_dict(), "ref": pair_diagnostics(s.logp_ref).as_dict()}
+                       if exact else None)
         out[name] = SubsetEstimate(subset=name, n=len(s.contexts), mi_model=s.mi_model, mi_ref=s.mi_ref,
-                                   r_emi=s.r_emi, r_emi_ci=tuple(ci), r_emid=r_emid, r_emid_ci=r_emid_ci)
+                                   r_emi=s.r_emi, r_emi_ci=tuple(cis.get("r_emi", nan)), r_emid=r_emid,
+                                   r_emid_ci=r_emid_ci, mi_model_ci=cis.get("mi_model"), mi_ref_ci=cis.get("mi_ref"),
+                                   diagnostics=diagnostics)
     return out
+
+
+def warn_uninformative(results: EvaluationResults) -> list[str]:
+    """One plain-words warning per subset where the estimator is near chance (also logged)."""
+    messages = []
+    first = results.models[0] if results.models else None
+    for subset in uninformative_subsets(results):
+        est = first.subsets[subset]
+        ref = est.diagnostics["ref"]
+        messages.append(
+            f"estimator near chance on {subset}: it cannot tell a context's own reference response from the "
+            f"others' ({PairDiagnostics(**ref).summary()}; I(X_R; Y_ref) = {est.mi_ref:.3f}, 95% CI "
+            f"[{est.mi_ref_ci[0]:.3f}, {est.mi_ref_ci[1]:.3f}]). Numbers on this subset are not informative.")
+    if first is not None and any(e.informative is None for e in first.subsets.values()):
+        messages.append("estimator diagnostics need the full N x N matrices (estimator.negatives=null): "
+                        "not checked in this run.")
+    for message in messages:
+        log.warning(message)
+    return messages
 
 
 def write_outputs(cfg: DictConfig, run_dir: Path, results: EvaluationResults, title: str) -> None:
@@ -216,13 +243,21 @@ def write_outputs(cfg: DictConfig, run_dir: Path, results: EvaluationResults, ti
         if any(getattr(e, metric) is not None for m in results.models for e in m.subsets.values()):
             plots[metric] = run_dir / f"{metric}.png"
             plt.close(plot_metric(results, metric, plots[metric]))
+    tables["estimator"] = estimator_table_markdown(results)
+    (run_dir / "estimator_table.md").write_text(tables["estimator"] + "\n", encoding="utf-8")
     print(f"\n{title} ({cfg.estimator.name}, higher is better) -> {run_dir / 'results.json'}\n{tables['r_emi']}\n")
+    print(f"Estimator diagnostics: can it tell each context's own response from the others'?\n{tables['estimator']}\n")
+    for message in warn_uninformative(results):
+        print(f"WARNING: {message}")
     logger = build_logger(cfg)
     if logger:
         with closing_wandb():
             for model in results.models:
                 metrics = {f"{model.name}/{k}/{m}": getattr(v, m) for k, v in model.subsets.items()
                            for m in ("r_emi", "mi_model", "mi_ref", "r_emid") if getattr(v, m) is not None}
+                metrics.update({f"{model.name}/{k}/{matrix}_{d}": v.diagnostics[matrix][d]
+                                for k, v in model.subsets.items() if v.diagnostics
+                                for matrix in ("model", "ref") for d in ("mean_rank", "top1", "p_value")})
                 logger.log_metrics(metrics)
             if hasattr(logger, "log_table"):
                 for metric in METRICS:

@@ -1,0 +1,87 @@
+"""The tiny bases' pretraining corpus: deterministic, six languages, disjoint from every benchmark test sample."""
+
+import bisect
+import hashlib
+import json
+
+import pytest
+
+from remid.data.mini import corpus
+
+SEP = "\x00"
+
+
+@pytest.fixture(scope="module")
+def docs() -> list[str]:
+    return list(corpus.documents())
+
+
+def leaks(docs: list[str]) -> list[str]:
+    """Test samples whose golden response, or whose whole dialogue (all turns, in order), occurs in ``docs``."""
+    goldens, dialogues = corpus.test_texts()
+    text = SEP.join(docs)
+    starts = [0]
+    for doc in docs[:-1]:
+        starts.append(starts[-1] + len(doc) + 1)
+    found = [f"golden response: {g[:60]}" for g in goldens if g in text]
+    for turns in dialogues:
+        pos = text.find(turns[0])
+        while pos != -1:
+            i = bisect.bisect_right(starts, pos) - 1
+            doc, at = docs[i], pos - starts[i]
+            for turn in turns[1:]:
+                at = doc.find(turn, at)
+                if at == -1:
+                    break
+            else:
+                found.append(f"dialogue of {len(turns)} turns in document {i}: {turns[0][:60]}")
+                break
+            pos = text.find(turns[0], pos + 1)
+    return found
+
+
+def test_no_test_golden_response_or_dialogue_occurs_in_the_corpus(docs):
+    assert len(docs) == corpus.N_DOCUMENTS
+    assert leaks(docs) == []
+
+
+def test_the_leak_check_can_fail(docs):
+    from remid.data.mini import generate
+
+    sample = generate.build()["OOD1Test"][3]
+    turns = [next(iter(t.values())) for t in sample["dialogue_context"]]
+    planted_golden = [*docs[:50], "Some text. " + sample["agent_golden_response"] + " More."]
+    planted_dialogue = [*docs[:50], "\n".join(f"User: {t}" for t in turns)]
+    assert any(x.startswith("golden response") for x in leaks(planted_golden))
+    assert any(x.startswith("dialogue of") for x in leaks(planted_dialogue))
+
+
+def test_corpus_covers_six_languages_and_fictional_characters(docs):
+    text = "\n".join(docs[:3000])
+    for marker in ("User:", "Nutzer", "Usuario", "用户", "ユーザー", "사용자"):
+        assert marker in text
+    fictional = {c["name"] for c in corpus.g.fictional_characters()}
+    assert sum(any(name in d for name in fictional) for d in docs[:1000]) > 100
+
+
+def test_corpus_is_deterministic_and_matches_the_shipped_bases(docs):
+    again = list(corpus.documents(200))
+    assert again == docs[:200]
+    from remid.data.datamodule import CorpusDataModule
+    from remid.models.pretrained import manifest
+
+    for arch in ("qwen3", "llama"):
+        record = manifest(arch)
+        dm = record["config"]["method"]["datamodule"]
+        digest = hashlib.sha256()
+        for text in CorpusDataModule(dm["source"], dm["n_documents"]).texts():
+            digest.update(text.encode() + b"\x00")
+        assert digest.hexdigest() == record["data_sha256"], f"{arch} was pretrained on another corpus"
+
+
+def test_written_corpus_is_jsonl_with_its_hash(tmp_path):
+    path = tmp_path / "corpus.jsonl"
+    sha = corpus.write(path, n=50)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == sha
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 50 and all(json.loads(line)["text"] for line in lines)
