@@ -15,14 +15,14 @@ SMALL = ["logger=none", "data.train_limit=48", "trainer.max_epochs=1", "model.ba
 
 @pytest.fixture(scope="module")
 def runs_dir(tmp_path_factory):
-    """An RPM and the tiny estimator, trained once for this module."""
+    """An RPM and the EMI baseline's scorer, trained once for this module (the R-EMI estimator ships)."""
     from hydra import initialize_config_dir
 
     from tests.conftest import CONF_DIR, compose
 
     runs = tmp_path_factory.mktemp("runs")
     with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
-        for method in ("sft", "sft_reasoner", "sft_policy", "sft_direct"):
+        for method in ("sft", "sft_direct"):
             train(compose("train", [f"method={method}", f"paths.runs_dir={runs}", *SMALL]))
     return runs
 
@@ -169,3 +169,29 @@ def test_emi_baseline_scores_without_reasoning(hydra_ctx, runs_dir, tmp_path, ca
     assert all("Core Features" not in row["context"] for row in rows)  # table 18: p(y | x), no r
     assert not (tmp_path / "cache" / "reasoning").exists()
     assert verify(tmp_path / "out", entries=2) == []
+
+
+def test_default_estimator_beats_chance_on_id_and_a_user_shift(hydra_ctx, runs_dir, tmp_path, capsys):
+    """The shipped estimator ranks each context's own reference response well above chance (N = 16)."""
+    results = evaluate(hydra_ctx("evaluate", [f"paths.runs_dir={runs_dir}", f"paths.cache_dir={tmp_path / 'cache'}",
+                                              f"run_dir={tmp_path / 'out'}", "shift=german", "data.eval_limit=16",
+                                              "logger=none", "estimator.n_boot=200",
+                                              "generation.sampling.max_new_tokens=48"]))
+    for subset in ("id", "german"):
+        est = results.models[0].subsets[subset]
+        ref = est.diagnostics["ref"]
+        assert ref["p_value"] < 0.01 and ref["mean_rank"] < 0.6 * ref["chance_rank"], (subset, ref)
+        assert est.mi_ref > 0 and est.informative
+    out = capsys.readouterr().out
+    assert "Estimator diagnostics" in out and "not informative" not in out
+    assert "| ID (id) | 16 |" in (tmp_path / "out" / "estimator_table.md").read_text()
+
+
+def test_a_blind_estimator_is_reported_as_not_informative(hydra_ctx, runs_dir, tmp_path, capsys):
+    results = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, "data.eval_limit=12",
+                                "estimator.policy=tiny-random:qwen3"))
+    flagged = [s for s, e in results.models[0].subsets.items() if e.informative is False]
+    assert flagged == ["id", "german"]
+    out = capsys.readouterr().out
+    assert out.count("Numbers on this subset are not informative") == 2
+    assert "†" in (tmp_path / "out" / "r_emi_table.md").read_text()

@@ -5,7 +5,7 @@ import unicodedata
 import pytest
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-from remid.models.tiny import ARCHITECTURES, tiny_model_path
+from remid.models.tiny import ARCHITECTURES, random_model_path, tiny_model_path
 
 LANGUAGE_SUBSETS = {"english": "id", "german": "german", "spanish": "spanish", "chinese": "chinese",
                     "japanese": "japanese", "korean": "korean"}
@@ -25,9 +25,10 @@ def test_tokenizer_covers_all_six_languages(tiny_qwen3, mini_samples, language):
     assert n_tokens < 0.6 * sum(len(t.encode()) for t in texts)
 
 
+@pytest.mark.parametrize("build", [tiny_model_path, random_model_path])
 @pytest.mark.parametrize("arch", ARCHITECTURES)
-def test_tiny_checkpoint_loads_and_generates(arch):
-    path = tiny_model_path(arch)
+def test_tiny_checkpoint_loads_and_generates(arch, build):
+    path = build(arch)
     model = AutoModelForCausalLM.from_pretrained(path)
     tok = AutoTokenizer.from_pretrained(path)
     assert model.config.model_type == arch
@@ -40,14 +41,24 @@ def test_tiny_checkpoint_loads_and_generates(arch):
     assert out.shape[1] == ids["input_ids"].shape[1] + 5 or tok.eos_token_id in out[0].tolist()
 
 
-def test_tiny_models_are_built_once(tiny_qwen3):
-    from pathlib import Path
+def test_random_tiny_models_are_built_once():
+    first = random_model_path("qwen3")
+    before = (first / "config.json").stat().st_mtime_ns
+    assert random_model_path("qwen3") == first
+    assert (first / "config.json").stat().st_mtime_ns == before
 
-    before = (Path(tiny_qwen3) / "config.json").stat().st_mtime_ns
-    assert str(tiny_model_path("qwen3")) == tiny_qwen3
-    assert (Path(tiny_qwen3) / "config.json").stat().st_mtime_ns == before
+
+def test_random_and_pretrained_share_architecture_and_tokenizer():
+    from transformers import AutoConfig
+
+    for arch in ARCHITECTURES:
+        a, b = AutoConfig.from_pretrained(random_model_path(arch)), AutoConfig.from_pretrained(tiny_model_path(arch))
+        assert (a.hidden_size, a.num_hidden_layers, a.vocab_size) == (b.hidden_size, b.num_hidden_layers, b.vocab_size)
+        tok_a, tok_b = AutoTokenizer.from_pretrained(random_model_path(arch)), AutoTokenizer.from_pretrained(tiny_model_path(arch))
+        assert tok_a.get_vocab() == tok_b.get_vocab()
 
 
-def test_unknown_architecture_is_rejected():
+@pytest.mark.parametrize("build", [tiny_model_path, random_model_path])
+def test_unknown_architecture_is_rejected(build):
     with pytest.raises(ValueError, match="expected one of"):
-        tiny_model_path("gpt2")
+        build("gpt2")

@@ -50,9 +50,11 @@ def manifest(name: str) -> dict:
     return json.loads((shipped_path(name) / MANIFEST).read_text(encoding="utf-8"))
 
 
-def verify(name: str) -> list[str]:
-    """Problems with shipped model ``name``: files missing, extra, or not matching their recorded sha256."""
-    path, recorded = shipped_path(name), manifest(name)["files"]
+def verify(name: str, folder: Path | None = None) -> list[str]:
+    """Problems with shipped model ``name`` (or a copy of it in ``folder``): files missing, extra, or
+    not matching the sha256 recorded in its manifest."""
+    path = folder or shipped_path(name)
+    recorded = json.loads((path / MANIFEST).read_text(encoding="utf-8"))["files"]
     present = {p.name for p in path.iterdir() if p.is_file() and p.name != MANIFEST}
     problems = [f"{name}/{f}: not listed in {MANIFEST}" for f in sorted(present - set(recorded))]
     for file, sha in sorted(recorded.items()):
