@@ -8,7 +8,8 @@ scoring all split a sequence at the same point, and CLUB scores exactly the resp
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from remid.data.schema import Sample
 
@@ -31,10 +32,22 @@ class Prompt:
     text: str
     response_prefix: str
     response_suffix: str
+    # The same template with the oldest dialogue turn dropped (None: one turn left, or not a sample's prompt).
+    shorter: Callable[[], Prompt | None] | None = field(default=None, compare=False, repr=False)
 
     def target(self, response: str) -> str:
         """The expected output for ``response`` (what SFT trains on, after the prefix)."""
         return response + self.response_suffix
+
+
+def _shortening(template: Callable[[Sample], Prompt], sample: Sample) -> Callable[[], Prompt | None]:
+    """Re-render ``template`` without the oldest dialogue turn; header, persona and character stay."""
+    def shorter() -> Prompt | None:
+        if len(sample.dialogue_context) <= 1:
+            return None
+        return template(replace(sample, dialogue_context=sample.dialogue_context[1:]))
+
+    return shorter
 
 
 def character_text(sample: Sample) -> str:
@@ -57,7 +70,7 @@ def rpm_prompt(sample: Sample) -> Prompt:
         f"<Agent Character> {character_text(sample)} </Agent Character>\n"
         f"<Dialogue Context> {dialogue_text(sample)} </Dialogue Context>"
     )
-    return Prompt(text, "<Agent Response> ", " </Agent Response>")
+    return Prompt(text, "<Agent Response> ", " </Agent Response>", _shortening(rpm_prompt, sample))
 
 
 def _input_block(sample: Sample) -> str:
@@ -106,15 +119,16 @@ def reasoning_prompt(sample: Sample, with_reference: bool = False) -> Prompt:
         "> System: Please output the thought process in the specified format below.\n"
         f"{_REASONING_FORMAT}"
     )
-    return Prompt(text, "## Generated Thought\n", "")
+    return Prompt(text, "## Generated Thought\n", "",
+                  _shortening(lambda s: reasoning_prompt(s, with_reference), sample))
 
 
 def policy_prompt(sample: Sample, reasoning: str) -> Prompt:
     """Table 17: the policy model q_phi2(y | x, r) (rollout and CLUB scoring)."""
     text = f'{_input_block(sample)}\n### Core Features of the Golden Response\n"" {reasoning} ""'
-    return Prompt(text, "## Agent Response\n", "")
+    return Prompt(text, "## Agent Response\n", "", _shortening(lambda s: policy_prompt(s, reasoning), sample))
 
 
 def direct_prompt(sample: Sample) -> Prompt:
     """Table 18: p(y | x) without reasoning (reasoning-generator reward; the EMI baseline)."""
-    return Prompt(_input_block(sample), "## Agent Response\n", "")
+    return Prompt(_input_block(sample), "## Agent Response\n", "", _shortening(direct_prompt, sample))

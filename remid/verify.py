@@ -27,22 +27,67 @@ def club_by_hand(matrix: np.ndarray) -> float:
     return float(sum(matrix[i, i] for i in range(n)) / n - matrix.sum() / n**2)
 
 
-def rescore(model, tokenizer, context: str, response: str, reduction: str) -> float:
-    """log p(response + EOS | context) from one plain forward pass over the concatenation."""
+# Largest per-token log-prob difference accepted between evaluate's prefix-cached batched scoring and
+# one plain forward pass, by scoring precision: bf16 keeps 8 mantissa bits, so logits of a few tens
+# differ by ~0.1 between two kernels; float32 agrees to ~1e-5.
+PER_TOKEN_ATOL = {"float32": 1e-4, "float64": 1e-6, "float16": 2e-2, "bfloat16": 1e-1}
+
+
+def tolerance(dtype: str, reduction: str, n_tokens: int) -> float:
+    """The accepted |saved - rescored| of one entry: per-token tolerance, times the token count for ``sum``."""
+    per_token = PER_TOKEN_ATOL.get(dtype, PER_TOKEN_ATOL["bfloat16"])
+    return per_token * (n_tokens if reduction == "sum" else 1)
+
+
+def tokenize_entry(tokenizer, context: str, response: str) -> tuple[list[int], list[int], str | None]:
+    """``(context ids, response ids + EOS, problem)``: the ids evaluate scored, and a problem when the
+    concatenated text tokenized as one string (with the tokenizer's own special tokens) gives other ids.
+
+    The joint tokenization does not go through ``remid.models.chat``: it checks that the split of every
+    saved pair falls on a token boundary and that BOS is handled as the tokenizer itself would.
+    """
+    from remid.models.chat import encode_context, encode_response
+
+    ctx = encode_context(tokenizer, context)
+    resp = encode_response(tokenizer, context, response) + [tokenizer.eos_token_id]
+    has_bos = bool(tokenizer.bos_token) and context.startswith(tokenizer.bos_token)
+    joint = tokenizer(context + response, add_special_tokens=not has_bos)["input_ids"] + [tokenizer.eos_token_id]
+    if joint == ctx + resp:
+        return ctx, resp, None
+    at = next((k for k, (a, b) in enumerate(zip(joint, ctx + resp, strict=False)) if a != b), min(len(joint), len(ctx + resp)))
+    return ctx, resp, (f"context + response tokenize differently together and apart (first difference at token "
+                       f"{at}, context has {len(ctx)} tokens)")
+
+
+def rescore(model, ctx: list[int], resp: list[int], reduction: str) -> float:
+    """log p(resp | ctx) from one plain forward pass over the concatenation."""
     import torch
 
-    ctx = tokenizer(context, add_special_tokens=False)["input_ids"]
-    resp = tokenizer(response, add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
     with torch.no_grad():
-        logits = model(input_ids=torch.tensor([ctx + resp])).logits[0].float()  # [C + R, V]
-    logprobs = torch.log_softmax(logits[len(ctx) - 1:-1], -1)  # positions predicting each response token
-    picked = logprobs.gather(-1, torch.tensor(resp)[:, None]).squeeze(-1)  # [R]
+        logits = model(input_ids=torch.tensor([ctx + resp], device=model.device)).logits[0].float()  # [C + R, V]
+    logprobs = torch.log_softmax(logits[len(ctx) - 1:-1], -1)  # [R, V] positions predicting each response token
+    picked = logprobs.gather(-1, torch.tensor(resp, device=logits.device)[:, None]).squeeze(-1)  # [R]
     return float(picked.sum() if reduction == "sum" else picked.mean())
 
 
+def check_entry(model, tokenizer, context: str, response: str, saved: float, reduction: str,
+                dtype: str, atol: float | None) -> list[str]:
+    """Problems with one saved matrix entry: tokenization (joint vs apart) and the rescored value."""
+    ctx, resp, problem = tokenize_entry(tokenizer, context, response)
+    value = rescore(model, ctx, resp, reduction)
+    limit = tolerance(dtype, reduction, len(resp)) if atol is None else atol
+    found = [problem] if problem else []
+    if abs(value - saved) > limit:
+        found.append(f"saved {saved:.6f}, transformers gives {value:.6f} (tolerance {limit:.1e} for {dtype})")
+    return found
+
+
 def verify(run_dir: str | Path, entries: int = 3, policy: str | None = None, seed: int = 0,
-           atol: float = 1e-4) -> list[str]:
-    """Problems found (empty: everything agrees); prints one line per checked subset."""
+           atol: float | None = None) -> list[str]:
+    """Problems found (empty: everything agrees); prints one line per checked subset.
+
+    ``atol=None`` takes the tolerance from the scoring precision recorded in results.json (``tolerance``).
+    """
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -55,8 +100,8 @@ def verify(run_dir: str | Path, entries: int = 3, policy: str | None = None, see
     if not matrices:
         raise FileNotFoundError(f"{run_dir / 'matrices'} holds no .npz: evaluate with estimator.save_matrices=true")
     path = resolve_model_path(policy or results.estimator["policy"])
-    dtype = getattr(torch, results.estimator.get("dtype", "float32"))  # the precision evaluate scored in
-    model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype).eval()
+    dtype = results.estimator.get("dtype", "float32")  # the precision evaluate scored in
+    model = AutoModelForCausalLM.from_pretrained(path, dtype=getattr(torch, dtype)).eval()
     tokenizer = AutoTokenizer.from_pretrained(path)
     reduction = results.estimator["reduction"]
     by_file = {matrix_stem(m.name, s): est for m in results.models for s, est in m.subsets.items()}
@@ -76,10 +121,9 @@ def verify(run_dir: str | Path, entries: int = 3, policy: str | None = None, see
                                 f"results.json says {reported:.6f}")
             n = saved[kind].shape[0]
             for i, j in rng.integers(0, n, size=(entries, 2)):
-                value = rescore(model, tokenizer, rows[i]["context"], rows[j][f"{kind}_response"], reduction)
-                if abs(value - saved[kind][i, j]) > atol:
-                    problems.append(f"{stem} {kind}[{i}, {j}]: saved {saved[kind][i, j]:.6f}, "
-                                    f"transformers gives {value:.6f}")
+                found = check_entry(model, tokenizer, rows[i]["context"], rows[j][f"{kind}_response"],
+                                    float(saved[kind][i, j]), reduction, dtype, atol)
+                problems += [f"{stem} {kind}[{i}, {j}]: {p}" for p in found]
         print(f"{stem}: N = {len(rows)}, {2 * entries} entries rescored", flush=True)
     return problems
 

@@ -49,3 +49,52 @@ def mini_samples():
     from remid.data.readers import load_samples
 
     return load_samples()
+
+
+QWEN_PATTERN = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+"
+                r"|\s+(?!\S)|\s+")
+LLAMA3_PATTERN = QWEN_PATTERN.replace(r"|\p{N}|", r"|\p{N}{1,3}|")
+CHATML = ("{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n"
+          "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
+
+
+def byte_level_bpe(kind: str, texts: list[str]):
+    """A small byte-level BPE built like Qwen's (split regex, ChatML template, no BOS) or Llama 3 base's
+    (its regex, a post-processor that adds ``<|begin_of_text|>``, no chat template)."""
+    from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    specials = ["<|begin_of_text|>", "<|end_of_text|>", "<|im_start|>", "<|im_end|>", "<|pad|>"]
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Split(Regex(QWEN_PATTERN if kind == "qwen" else LLAMA3_PATTERN), behavior="isolated"),
+        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
+    ])
+    tokenizer.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=900, special_tokens=specials, show_progress=False,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tokenizer.train_from_iterator(texts, trainer=trainer)
+    if kind == "llama":
+        bos = tokenizer.token_to_id("<|begin_of_text|>")
+        tokenizer.post_processor = processors.TemplateProcessing(
+            single="<|begin_of_text|> $A", pair="<|begin_of_text|> $A $B", special_tokens=[("<|begin_of_text|>", bos)])
+        return PreTrainedTokenizerFast(tokenizer_object=tokenizer, bos_token="<|begin_of_text|>",
+                                       eos_token="<|end_of_text|>", pad_token="<|pad|>")
+    return PreTrainedTokenizerFast(tokenizer_object=tokenizer, eos_token="<|im_end|>", pad_token="<|pad|>",
+                                   chat_template=CHATML)
+
+
+@pytest.fixture(scope="session")
+def bpe_tokenizers(mini_samples):
+    """``{"qwen": ..., "llama": ...}`` trained on every template rendered with its response for a few samples."""
+    from remid.estimators.reasoner import rule_based_reasoning
+    from remid.prompts import direct_prompt, policy_prompt, reasoning_prompt, rpm_prompt
+
+    texts = []
+    for sample in mini_samples[::40]:
+        trace = rule_based_reasoning(sample)
+        for prompt, answer in ((rpm_prompt(sample), sample.golden_response), (reasoning_prompt(sample), trace),
+                               (policy_prompt(sample, trace), sample.golden_response),
+                               (direct_prompt(sample), sample.golden_response)):
+            texts.append(prompt.text + "\n\n" + prompt.response_prefix + prompt.target(answer))
+    return {kind: byte_level_bpe(kind, texts) for kind in ("qwen", "llama")}

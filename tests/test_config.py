@@ -76,3 +76,19 @@ def test_invalid_reduction_is_rejected():
 
     with pytest.raises(ConfigError, match=r"choose one of \['sum', 'mean'\]"):
         check_choice("avg", ["sum", "mean"], "estimator.reduction")
+
+
+@pytest.mark.parametrize(("overrides", "dtype"), [
+    (["trainer=gpu", "model=qwen3_8b"], "float32"),  # bf16-mixed: float32 master weights
+    (["trainer=deepspeed_zero3", "model=llama3_8b"], "float32"),
+    (["trainer=gpu", "model=qwen3_8b", "+model.lora={r: 16}"], "bfloat16"),  # frozen base stays in model.dtype
+    (["trainer=cpu", "model=qwen3_8b"], "bfloat16"),
+])
+def test_mixed_precision_training_keeps_float32_master_weights(hydra_ctx, overrides, dtype):
+    from remid.run.train import training_dtype
+
+    assert training_dtype(hydra_ctx("train", overrides)) == dtype
+
+
+def test_real_estimator_decodes_without_repetition_penalty():
+    assert OmegaConf.load(CONF / "estimator" / "remi.yaml").reasoning_repetition_penalty == 1.0

@@ -25,9 +25,11 @@ def by_hand(model, context: list[int], response: list[int]) -> float:
 def test_scored_tokens_are_exactly_the_response_tokens(model_and_tokenizer, mini_samples):
     model, tok = model_and_tokenizer
     sample = mini_samples[0]
-    context, response = encode_pair(tok, rpm_prompt(sample), sample.golden_response)
+    context, response = encode_pair(tok, policy_prompt(sample, "warm"), sample.golden_response)
     assert response == encode(tok, sample.golden_response)
     assert tok.decode(response) == sample.golden_response
+    # The table 21 prefix ends in a space: it leads the target (remid.models.chat, token boundary rule).
+    assert tok.decode(encode_pair(tok, rpm_prompt(sample), sample.golden_response)[1]) == " " + sample.golden_response
     batch = pack([context], [response], tok.pad_token_id)
     assert batch.input_ids[0, batch.response_mask[0]].tolist() == response
     with torch.no_grad():
@@ -81,6 +83,10 @@ class FullLogitsOnly(torch.nn.Module):
     def device(self):
         return self.inner.device
 
+    @property
+    def config(self):
+        return self.inner.config
+
     def forward(self, logits_to_keep=None, **inputs):
         return self.inner(**inputs)
 
@@ -104,3 +110,38 @@ def test_models_without_mask_support_score_the_same(model_and_tokenizer, mini_sa
         sliced = sequence_logprobs(model, contexts, responses, "mean", tok.pad_token_id)
         full = sequence_logprobs(wrapper(model), contexts, responses, "mean", tok.pad_token_id)
     assert torch.allclose(sliced, full, atol=1e-5)
+
+
+@pytest.mark.parametrize("wrapper", [FullLogitsOnly, PositionSlicingOnly])
+def test_prefix_cached_matrix_of_a_model_rejecting_the_mask_equals_per_pair_scoring(model_and_tokenizer, mini_samples,
+                                                                                   wrapper):
+    """PositionSlicingOnly fails *after* its forward ran (the cache already extended): the retry must not read it."""
+    model, tok = model_and_tokenizer
+    samples = mini_samples[:3]
+    contexts = [encode(tok, context_text(tok, policy_prompt(s, "warm"))) for s in samples]
+    responses = [encode(tok, s.golden_response) + [tok.eos_token_id] for s in samples]
+    wrapped = wrapper(model)
+    cached = cross_logprobs(wrapped, contexts, responses, "sum", tok.pad_token_id, batch_size=2)
+    with torch.no_grad():
+        per_pair = torch.tensor([[sequence_logprobs(model, [c], [r], "sum", tok.pad_token_id).item() for r in responses]
+                                 for c in contexts])
+    assert torch.allclose(cached, per_pair, atol=1e-3), (cached - per_pair).abs().max()
+
+
+def test_shared_prefix_is_a_view_and_stays_unchanged(model_and_tokenizer, mini_samples):
+    from transformers import DynamicCache
+
+    from remid.models.logprobs import share_prefix
+
+    model, tok = model_and_tokenizer
+    cache = DynamicCache(config=model.config)
+    with torch.no_grad():
+        model(input_ids=torch.tensor([encode(tok, "Hello there, traveller.")]), past_key_values=cache, use_cache=True)
+    before = [layer.keys.clone() for layer in cache.layers]
+    shared = share_prefix(cache, 4)
+    assert all(s.keys.shape[0] == 4 and s.keys.data_ptr() == c.keys.data_ptr()
+               for s, c in zip(shared.layers, cache.layers, strict=True))
+    with torch.no_grad():
+        model(input_ids=torch.tensor([[5, 6]] * 4), past_key_values=shared, use_cache=True)
+    assert shared.get_seq_length() == cache.get_seq_length() + 2
+    assert all(torch.equal(b, layer.keys) for b, layer in zip(before, cache.layers, strict=True))

@@ -87,6 +87,24 @@ def test_malformed_json_names_file_and_line(tmp_path):
         load_samples(path)
 
 
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_a_utf8_bom_file_loads(tmp_path, suffix):
+    path = tmp_path / f"bom{suffix}"
+    text = json.dumps([record()] if suffix == ".json" else record(), ensure_ascii=False)
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert len(load_samples(path)) == 1
+
+
+@pytest.mark.parametrize(("encoding", "problem"), [("latin-1", "not UTF-8 text"), ("utf-16", "UTF-16-LE")])
+def test_another_encoding_is_a_clear_error_naming_the_file(tmp_path, capsys, encoding, problem):
+    path = tmp_path / "other.jsonl"
+    path.write_bytes(json.dumps(record(user_persona="Se\u00f1ora M\u00fcller"), ensure_ascii=False).encode(encoding))
+    with pytest.raises(DataFormatError, match=rf"other.jsonl: .*{problem}.*save .* as UTF-8"):
+        load_samples(path)
+    assert validate_main([str(path)]) == 2
+    assert "other.jsonl" in capsys.readouterr().err
+
+
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="not found"):
         load_samples(tmp_path / "nope.json")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Callable
 
@@ -10,23 +11,33 @@ from torch.utils.data import DataLoader
 
 from remid.data.readers import by_subset, load_samples
 from remid.data.schema import Sample
-from remid.models.chat import encode_pair
+from remid.models.chat import encode_pair, fit_prompt
 from remid.models.logprobs import PackedBatch, pack
 from remid.prompts import Prompt
 
 Task = Callable[[Sample], tuple[Prompt, str]]
+log = logging.getLogger(__name__)
 
 
 class SFTDataModule(L.LightningDataModule):
-    """Tokenizes ``task(sample)`` pairs of the ``train_subset`` (and a slice of ``val_subset``)."""
+    """Tokenizes ``task(sample)`` pairs of the ``train_subset`` (and a slice of ``val_subset``).
+
+    A prompt longer than ``max_prompt_tokens`` (``data.max_prompt_tokens``, shared with generation
+    and scoring) or than ``max_length`` minus its target loses its oldest dialogue turns inside the
+    template (``remid.models.chat.fit_prompt``); ``truncated`` counts such prompts and targets cut
+    at ``max_target`` (which lose their EOS) per split, and both are logged.
+    """
 
     def __init__(self, source: str | None, task: Task, train_subset: str = "id_train", val_subset: str = "id",
                  batch_size: int = 8, max_length: int = 1024, max_target: int = 512, train_limit: int | None = None,
-                 val_limit: int | None = 64, skip_invalid: bool = False, seed: int = 0) -> None:
+                 val_limit: int | None = 64, skip_invalid: bool = False, seed: int = 0,
+                 max_prompt_tokens: int | None = None) -> None:
         super().__init__()
         self.source, self.task = source, task
         self.train_subset, self.val_subset = train_subset, val_subset
         self.batch_size, self.max_length, self.max_target = batch_size, max_length, max_target
+        self.max_prompt_tokens = max_prompt_tokens
+        self.truncated: dict[str, dict[str, int]] = {}
         self.train_limit, self.val_limit = train_limit, val_limit
         self.skip_invalid, self.seed = skip_invalid, seed
         self.tokenizer = None
@@ -37,13 +48,31 @@ class SFTDataModule(L.LightningDataModule):
         """Hand over run-time facts from the model (one call, before ``setup``)."""
         self.tokenizer = tokenizer
 
-    def _encode(self, samples: list[Sample]) -> list[tuple[list[int], list[int]]]:
-        encoded = []
-        for sample in samples:
-            prompt, response = self.task(sample)
-            context, target = encode_pair(self.tokenizer, prompt, response, add_eos=True)
+    def _encode_one(self, sample: Sample, counts: dict[str, int]) -> tuple[list[int], list[int]]:
+        prompt, response = self.task(sample)
+        _, target = encode_pair(self.tokenizer, prompt, response, add_eos=True)
+        if len(target) > self.max_target:
+            counts["targets_cut"] += 1
             target = target[: self.max_target]
-            encoded.append((context[-(self.max_length - len(target)):], target))
+        limit = self.max_length - len(target)
+        if self.max_prompt_tokens is not None:
+            limit = min(limit, self.max_prompt_tokens)
+        prompt, dropped = fit_prompt(self.tokenizer, prompt, limit)
+        counts["prompts_truncated"] += dropped > 0
+        context, _ = encode_pair(self.tokenizer, prompt, response)
+        if len(context) > limit:  # even the last turn alone is too long: keep the context's end
+            counts["prompts_cut"] += 1
+            context = context[-limit:]
+        return context, target
+
+    def _encode(self, samples: list[Sample], split: str) -> list[tuple[list[int], list[int]]]:
+        counts = {"prompts_truncated": 0, "prompts_cut": 0, "targets_cut": 0}
+        encoded = [self._encode_one(sample, counts) for sample in samples]
+        self.truncated[split] = counts
+        if any(counts.values()):
+            log.warning("%s: of %d samples, %d prompts lost their oldest turns, %d were cut from the left anyway, "
+                        "%d targets were cut at max_target=%d (no EOS)", split, len(samples),
+                        counts["prompts_truncated"], counts["prompts_cut"], counts["targets_cut"], self.max_target)
         return encoded
 
     def setup(self, stage: str | None = None) -> None:
@@ -56,8 +85,8 @@ class SFTDataModule(L.LightningDataModule):
             if not groups.get(name):
                 raise ValueError(f"data {self.source or 'mini'} has no samples in subset {name!r} (has {sorted(groups)})")
         train = groups[self.train_subset][: self.train_limit]
-        self.train_set = self._encode(train)
-        self.val_set = self._encode(groups[self.val_subset][: self.val_limit])
+        self.train_set = self._encode(train, "train")
+        self.val_set = self._encode(groups[self.val_subset][: self.val_limit], "val")
         random.Random(self.seed).shuffle(self.train_set)
 
     def _collate(self, rows: list[tuple[list[int], list[int]]]) -> PackedBatch:

@@ -19,9 +19,27 @@ def mini_benchmark_path() -> Path:
     return Path(__file__).parent / "mini" / "mini_rpgbench.json"
 
 
+_OTHER_BOMS = {b"\xff\xfe\x00\x00": "UTF-32-LE", b"\x00\x00\xfe\xff": "UTF-32-BE", b"\xff\xfe": "UTF-16-LE",
+               b"\xfe\xff": "UTF-16-BE"}
+
+
+def read_text(path: Path) -> str:
+    """The file as UTF-8 text; a UTF-8 byte-order mark is skipped, any other encoding is a ``DataFormatError``."""
+    raw = path.read_bytes()
+    for bom, name in _OTHER_BOMS.items():
+        if raw.startswith(bom):
+            raise DataFormatError(f"{path}: the file is {name} (byte-order mark); save it as UTF-8")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise DataFormatError(f"{path}: not UTF-8 text: byte 0x{raw[exc.start]:02x} at line {line} (offset "
+                              f"{exc.start}) cannot be decoded ({exc.reason}); save the file as UTF-8") from exc
+
+
 def _records_from_json(path: Path) -> Iterator[tuple[Any, str]]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
         raise DataFormatError(f"{path}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
     if isinstance(data, dict):  # original layout: split name -> list of samples
@@ -38,14 +56,13 @@ def _records_from_json(path: Path) -> Iterator[tuple[Any, str]]:
 
 
 def _records_from_jsonl(path: Path) -> Iterator[tuple[Any, str]]:
-    with path.open(encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                yield json.loads(line), f"{path.name}:{lineno}"
-            except json.JSONDecodeError as exc:
-                raise DataFormatError(f"{path}:{lineno}: malformed JSON at column {exc.colno}: {exc.msg}") from exc
+    for lineno, line in enumerate(read_text(path).split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            yield json.loads(line), f"{path.name}:{lineno}"
+        except json.JSONDecodeError as exc:
+            raise DataFormatError(f"{path}:{lineno}: malformed JSON at column {exc.colno}: {exc.msg}") from exc
 
 
 def _records_from_hub(dataset_id: str) -> Iterator[tuple[Any, str]]:

@@ -1,4 +1,11 @@
-"""Score log p(y_j | x_i, r_i) with the estimator's policy model, cached row by row on disk."""
+"""Score log p(y_j | x_i, r_i) with the estimator's policy model, cached row by row on disk.
+
+Every forward pass yields both reductions of equation 2's log-probs, the sum over response tokens
+(equation 2 as written) and the per-token mean; both are cached and returned, the configured one
+is the reported one. Cache keys name both reductions and the tokenization rules
+(``SCORE_RULES``), so entries written before either existed (one reduction, older token
+boundaries) are never read as current ones.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +16,11 @@ import numpy as np
 import torch
 
 from remid.cache import JsonlCache, cache_key
-from remid.models.chat import encode
-from remid.models.logprobs import cross_logprobs, sequence_logprobs
+from remid.models.chat import encode_context, encode_response, split_boundary
+from remid.models.logprobs import REDUCTIONS, cross_logprobs, sequence_logprobs
+
+# Bump when the ids a (context, response) text pair is scored as change (remid.models.chat rules).
+SCORE_RULES = "sum+mean/boundary+bos/1"
 
 
 def _digest(texts: list[str]) -> str:
@@ -25,39 +35,58 @@ class CachedScorer:
     """
 
     def __init__(self, model, tokenizer, cache: JsonlCache, reduction: str = "mean", batch_size: int = 64) -> None:
+        if reduction not in REDUCTIONS:
+            raise ValueError(f"unknown reduction {reduction!r}; expected one of {REDUCTIONS}")
         self.model, self.tokenizer, self.cache = model, tokenizer, cache
         self.reduction, self.batch_size = reduction, batch_size
 
-    def response_ids(self, response: str) -> list[int]:
-        return encode(self.tokenizer, response) + [self.tokenizer.eos_token_id]
+    def response_ids(self, response: str, context: str = "") -> list[int]:
+        """The scored tokens: ``response`` (led by the context's trailing spaces, see ``remid.models.chat``) + EOS."""
+        return encode_response(self.tokenizer, context, response) + [self.tokenizer.eos_token_id]
 
-    def matrix(self, contexts: list[str], responses: list[str],
-               progress: Callable[[], None] | None = None) -> np.ndarray:
-        """The full N x M matrix (equation 2), each context's KV cache shared across all responses."""
-        resp_ids = [self.response_ids(r) for r in responses]
+    def matrices(self, contexts: list[str], responses: list[str],
+                 progress: Callable[[], None] | None = None) -> dict[str, np.ndarray]:
+        """``{reduction: N x M matrix}`` (equation 2) for every reduction, each context's KV cache shared."""
+        leads = {split_boundary(c)[1] for c in contexts}
+        if len(leads) > 1:
+            raise ValueError(f"contexts of one matrix end in different whitespace {sorted(map(repr, leads))}: "
+                             "they must share one response prefix")
+        resp_ids = [self.response_ids(r, contexts[0]) for r in responses]
         digest = _digest(responses)
-        out = np.empty((len(contexts), len(responses)), dtype=np.float64)
+        out = {name: np.empty((len(contexts), len(responses)), dtype=np.float64) for name in REDUCTIONS}
         for i, context in enumerate(contexts):
-            key = cache_key("row", context, digest, self.reduction)
-            row = self.cache.get(key)
-            if row is None:
-                row = cross_logprobs(self.model, [encode(self.tokenizer, context)], resp_ids, self.reduction,
-                                     self.tokenizer.pad_token_id, self.batch_size)[0].tolist()
-                self.cache.put(key, row)
-            out[i] = row
+            key = cache_key("row", context, digest, SCORE_RULES)
+            rows = self.cache.get(key)
+            if rows is None:
+                values = cross_logprobs(self.model, [encode_context(self.tokenizer, context)], resp_ids, REDUCTIONS,
+                                        self.tokenizer.pad_token_id, self.batch_size)
+                rows = {name: values[name][0].tolist() for name in REDUCTIONS}
+                self.cache.put(key, rows)
+            for name in REDUCTIONS:
+                out[name][i] = rows[name]
             if progress is not None:
                 progress()
         return out
 
+    def matrix(self, contexts: list[str], responses: list[str],
+               progress: Callable[[], None] | None = None) -> np.ndarray:
+        """The full N x M matrix of the configured reduction."""
+        return self.matrices(contexts, responses, progress)[self.reduction]
+
     @torch.inference_mode()
-    def pairs(self, contexts: list[str], responses: list[str], pairs: np.ndarray) -> np.ndarray:
-        """log p(responses[j] | contexts[i]) for each row (i, j) of ``pairs`` [K, 2]. -> [K]"""
-        keys = [cache_key("pair", contexts[i], responses[j], self.reduction) for i, j in pairs]
+    def pairs_all(self, contexts: list[str], responses: list[str], pairs: np.ndarray) -> dict[str, np.ndarray]:
+        """``{reduction: log p(responses[j] | contexts[i])}`` for each row (i, j) of ``pairs`` [K, 2]. -> [K] each"""
+        keys = [cache_key("pair", contexts[i], responses[j], SCORE_RULES) for i, j in pairs]
         missing = [k for k, key in enumerate(keys) if key not in self.cache]
         for start in range(0, len(missing), self.batch_size):
             chunk = missing[start:start + self.batch_size]
-            ctx = [encode(self.tokenizer, contexts[pairs[k][0]]) for k in chunk]
-            resp = [self.response_ids(responses[pairs[k][1]]) for k in chunk]
-            values = sequence_logprobs(self.model, ctx, resp, self.reduction, self.tokenizer.pad_token_id)
-            self.cache.put_many([(keys[k], float(v)) for k, v in zip(chunk, values.tolist(), strict=True)])
-        return np.array([self.cache.get(key) for key in keys], dtype=np.float64)
+            ctx = [encode_context(self.tokenizer, contexts[pairs[k][0]]) for k in chunk]
+            resp = [self.response_ids(responses[pairs[k][1]], contexts[pairs[k][0]]) for k in chunk]
+            values = sequence_logprobs(self.model, ctx, resp, REDUCTIONS, self.tokenizer.pad_token_id)
+            self.cache.put_many([(keys[k], {name: float(values[name][n]) for name in REDUCTIONS})
+                                 for n, k in enumerate(chunk)])
+        return {name: np.array([self.cache.get(key)[name] for key in keys], dtype=np.float64) for name in REDUCTIONS}
+
+    def pairs(self, contexts: list[str], responses: list[str], pairs: np.ndarray) -> np.ndarray:
+        """log p(responses[j] | contexts[i]) of the configured reduction for each row (i, j) of ``pairs``. -> [K]"""
+        return self.pairs_all(contexts, responses, pairs)[self.reduction]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,17 @@ class SamplingParams:
 
 
 class Generator(Protocol):
-    """``generate(contexts, sampling)`` returns ``sampling.n`` completions per context."""
+    """``generate(contexts, sampling)`` returns ``sampling.n`` completions per context.
 
-    def generate(self, contexts: list[str], sampling: SamplingParams) -> list[list[str]]: ...
+    ``tokenizer`` is the one contexts are rendered with (``remid.models.chat.context_text``) and encoded
+    with (``encode_context``); ``batch_size`` is how many contexts a caller should hand over at once.
+    """
+
+    tokenizer: Any
+    batch_size: int
+
+    def generate(self, contexts: list[str], sampling: SamplingParams,
+                 progress: Callable[[int], None] | None = None) -> list[list[str]]: ...
 
     def sync_weights(self, model) -> None:
         """Make the backend sample from ``model``'s current weights (on-policy RL)."""

@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import torch
 
 from remid.generation.base import SamplingParams, cut_at_stop
+from remid.models.chat import encode_context
+
+log = logging.getLogger(__name__)
 
 
 class HFGenerator:
-    """Generate with a loaded ``transformers`` model; ``batch_size`` contexts per call."""
+    """Generate with a loaded ``transformers`` model; ``batch_size`` contexts per call.
 
-    def __init__(self, model, tokenizer, batch_size: int = 16, max_context: int = 1536) -> None:
+    Contexts should already fit ``max_prompt_tokens`` (``data.max_prompt_tokens``; callers fit the
+    prompt with ``remid.models.chat.fit_prompt``, dropping the oldest turns). A longer one keeps its
+    last tokens, with a warning.
+    """
+
+    def __init__(self, model, tokenizer, batch_size: int = 16, max_prompt_tokens: int | None = None) -> None:
         self.model, self.tokenizer = model, tokenizer
-        self.batch_size, self.max_context = batch_size, max_context
+        self.batch_size, self.max_prompt_tokens = batch_size, max_prompt_tokens
+
+    def prompt_ids(self, contexts: list[str]) -> list[list[int]]:
+        ids = [encode_context(self.tokenizer, c) for c in contexts]
+        limit = self.max_prompt_tokens
+        if limit is None:
+            return ids
+        too_long = sum(len(x) > limit for x in ids)
+        if too_long:
+            log.warning("%d of %d prompts exceed max_prompt_tokens=%d and lose their first tokens: fit them "
+                        "with remid.models.chat.fit_prompt first", too_long, len(ids), limit)
+        return [x[-limit:] for x in ids]
 
     def sync_weights(self, model) -> None:
         self.model = model
@@ -30,7 +50,7 @@ class HFGenerator:
         try:
             for start in range(0, len(contexts), self.batch_size):
                 chunk = contexts[start:start + self.batch_size]
-                ids = [tok(c, add_special_tokens=False)["input_ids"][-self.max_context:] for c in chunk]
+                ids = self.prompt_ids(chunk)
                 width = max(map(len, ids))
                 input_ids = torch.tensor([[tok.pad_token_id] * (width - len(x)) + x for x in ids])
                 mask = torch.tensor([[0] * (width - len(x)) + [1] * len(x) for x in ids])
@@ -55,8 +75,9 @@ class HFGenerator:
         return outputs
 
     @classmethod
-    def from_pretrained(cls, model_path: str, batch_size: int = 16, dtype: str = "float32") -> HFGenerator:
+    def from_pretrained(cls, model_path: str, batch_size: int = 16, dtype: str = "float32",
+                        max_prompt_tokens: int | None = None) -> HFGenerator:
         from remid.models.loading import load_model
 
         model, tokenizer = load_model(model_path, dtype=dtype)
-        return cls(model, tokenizer, batch_size=batch_size)
+        return cls(model, tokenizer, batch_size=batch_size, max_prompt_tokens=max_prompt_tokens)

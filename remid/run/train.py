@@ -21,6 +21,20 @@ def last_checkpoint(run_dir: Path) -> Path | None:
     return path if path.exists() else None
 
 
+def training_dtype(cfg: DictConfig) -> str:
+    """The precision weights are loaded in for training.
+
+    Under a mixed-precision trainer (``bf16-mixed``: ``trainer=gpu`` and the DeepSpeed configs) full
+    fine-tuning loads float32 weights: autocast computes in bf16 while AdamW steps float32 master
+    weights (with ``model.dtype=bfloat16`` an update of lr 1e-5 x a weight of ~1 rounds away).
+    LoRA keeps ``model.dtype`` for the frozen base (peft keeps the adapters in float32).
+    """
+    precision = str(cfg.trainer.get("precision", ""))
+    if precision.endswith("-mixed") and not cfg.model.lora:
+        return "float32"
+    return cfg.model.dtype
+
+
 def train(cfg: DictConfig) -> dict[str, float]:
     """Train ``cfg.method`` on ``cfg.model``; returns the final logged metrics."""
     L.seed_everything(cfg.seed, workers=True)
@@ -28,7 +42,7 @@ def train(cfg: DictConfig) -> dict[str, float]:
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / "config.yaml").write_text(OmegaConf.to_yaml(cfg, resolve=True))
     module = instantiate(cfg.method.module)(
-        model_path=cfg.model.name_or_path, dtype=cfg.model.dtype,
+        model_path=cfg.model.name_or_path, dtype=training_dtype(cfg),
         lora=OmegaConf.to_container(cfg.model.lora) if cfg.model.lora else None,
     )
     datamodule = instantiate(cfg.method.datamodule)
