@@ -41,6 +41,9 @@ class SubsetEstimate:
     mi_ref_ci: tuple[float, float] | None = None
     # Estimator diagnostics per matrix ("model", "ref"): remid.estimators.diagnostics.PairDiagnostics fields.
     diagnostics: dict[str, dict] | None = None
+    # Both reductions' MI terms ("reductions": {"sum"|"mean": {...}}), prompts that lost dialogue turns
+    # ("truncated_prompts", "reasoning_truncated_prompts"), shares at the token cap / without the marker.
+    extra: dict = field(default_factory=dict)
 
     @property
     def informative(self) -> bool | None:
@@ -177,12 +180,15 @@ def estimator_table_markdown(results: EvaluationResults) -> str:
     """Per subset: can the estimator tell matched from mismatched pairs? (estimator diagnostics)
 
     The reference matrix log p(y_j | x_i, r_i) is the same for every RPM, so its columns come from
-    the first model; each model adds the diagonal rank of its own response matrix.
+    the first model; each model adds the diagonal rank of its own response matrix. "rank" is the
+    diagonal's rank in its row (responses compared under one context), "per response" its rank in
+    its column (contexts compared for one response, the contrast equation 2 makes).
     """
     if not results.models:
         return ""
     first = results.models[0]
     header = ["Subset", "N", "I(X_R; Y_ref) [95% CI]", "ref rank (chance)", "ref top-1 (chance)", "p",
+              "ref rank per response",
               *(f"{m.name} rank" for m in results.models), "Informative"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for subset in EVAL_SUBSETS:
@@ -191,10 +197,11 @@ def estimator_table_markdown(results: EvaluationResults) -> str:
             continue
         ref = (est.diagnostics or {}).get("ref")
         if ref is None:
-            cells = [f"{est.mi_ref:.3f}", MISSING, MISSING, MISSING]
+            cells = [f"{est.mi_ref:.3f}", MISSING, MISSING, MISSING, MISSING]
         else:
             cells = [f"{est.mi_ref:.3f}{_ci(est.mi_ref_ci)}", f"{ref['mean_rank']:.1f} ({ref['chance_rank']:.1f})",
-                     f"{ref['top1']:.0%} ({ref['chance_top1']:.0%})", f"{ref['p_value']:.1g}"]
+                     f"{ref['top1']:.0%} ({ref['chance_top1']:.0%})", f"{ref['p_value']:.1g}",
+                     f"{ref.get('column_mean_rank', float('nan')):.1f}"]
         ranks = []
         for model in results.models:
             diag = (model.subsets[subset].diagnostics or {}).get("model") if subset in model.subsets else None

@@ -54,3 +54,13 @@ def test_null_distribution_is_calibrated():
     rng = np.random.default_rng(2)
     flagged = sum(pair_diagnostics(rng.normal(size=(32, 32))).informative for _ in range(1000))
     assert flagged <= 25
+
+
+def test_columns_cancel_what_rows_cannot():
+    # Response 0 is easy under every context (a short formula): it tops every row, yet each response
+    # is still scored best by its own context, which is what equation 2 contrasts.
+    n = 8
+    logp = np.eye(n) * 0.5 + np.array([3.0] + [0.0] * (n - 1))[None, :]
+    d = pair_diagnostics(logp)
+    assert d.column_mean_rank == 0 and d.column_p_value < 1e-3
+    assert d.top1 == 1 / n and d.mean_rank == pytest.approx((n - 1) / n)

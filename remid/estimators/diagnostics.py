@@ -7,6 +7,13 @@ entries is counted (0 = the row maximum; ties count half). A blind estimator ran
 0..N-1: mean rank (N - 1) / 2, top-1 fraction 1 / N. ``z`` is the distance of the observed mean
 rank below chance in null standard deviations, sqrt((N^2 - 1) / (12 N)) (normal approximation,
 rows taken as independent); ``informative`` means the one-sided p-value is below ``alpha``.
+
+The same is reported by column (``column_*``: for each response y_j, the rank of its own context
+among all contexts scoring it). Equation 2 is a column contrast: it equals the mean over j of
+log p(y_j | x_j) - mean_i log p(y_j | x_i), so responses that are easy or hard under every context
+(short, formulaic) cancel out of it, while they do move row ranks (under the per-token mean, a short
+formulaic response can outscore a context's own one). The verdict uses the row test, as the
+stricter of the two.
 """
 
 from __future__ import annotations
@@ -31,13 +38,17 @@ class PairDiagnostics:
     z: float
     p_value: float
     informative: bool
+    column_mean_rank: float = float("nan")  # the same, per response: rank of its own context
+    column_top1: float = float("nan")
+    column_p_value: float = float("nan")
 
     def as_dict(self) -> dict:
         return asdict(self)
 
     def summary(self) -> str:
-        return (f"diagonal rank {self.mean_rank:.1f} (chance {self.chance_rank:.1f}, best 0), top-1 "
-                f"{self.top1:.0%} (chance {self.chance_top1:.0%}), p = {self.p_value:.2g}")
+        return (f"diagonal rank in its row {self.mean_rank:.1f} (chance {self.chance_rank:.1f}, best 0), top-1 "
+                f"{self.top1:.0%} (chance {self.chance_top1:.0%}), p = {self.p_value:.2g}; in its column "
+                f"{self.column_mean_rank:.1f}, p = {self.column_p_value:.2g}")
 
 
 def diagonal_ranks(logp: np.ndarray) -> np.ndarray:
@@ -52,13 +63,20 @@ def diagonal_ranks(logp: np.ndarray) -> np.ndarray:
     return above + 0.5 * ties
 
 
-def pair_diagnostics(logp: np.ndarray, alpha: float = ALPHA) -> PairDiagnostics:
-    """Diagonal-rank diagnostics of ``logp[i, j] = log p(y_j | x_i, r_i)``."""
-    ranks = diagonal_ranks(logp)
+def _rank_test(ranks: np.ndarray) -> tuple[float, float]:
+    """``(z, one-sided p)`` of a mean diagonal rank this far below chance for a blind estimator."""
     n = len(ranks)
-    chance = (n - 1) / 2
-    sd = math.sqrt((n * n - 1) / (12 * n))
-    z = (chance - float(ranks.mean())) / sd
-    p_value = 0.5 * math.erfc(z / math.sqrt(2))  # one-sided: P(mean rank this low | blind estimator)
-    return PairDiagnostics(n=n, mean_rank=float(ranks.mean()), chance_rank=chance, top1=float((ranks == 0).mean()),
-                           chance_top1=1 / n, z=z, p_value=p_value, informative=p_value < alpha)
+    z = ((n - 1) / 2 - float(ranks.mean())) / math.sqrt((n * n - 1) / (12 * n))
+    return z, 0.5 * math.erfc(z / math.sqrt(2))
+
+
+def pair_diagnostics(logp: np.ndarray, alpha: float = ALPHA) -> PairDiagnostics:
+    """Diagonal-rank diagnostics of ``logp[i, j] = log p(y_j | x_i, r_i)``, by row and by column."""
+    ranks = diagonal_ranks(logp)
+    columns = diagonal_ranks(np.asarray(logp).T)
+    n = len(ranks)
+    z, p_value = _rank_test(ranks)
+    return PairDiagnostics(n=n, mean_rank=float(ranks.mean()), chance_rank=(n - 1) / 2, top1=float((ranks == 0).mean()),
+                           chance_top1=1 / n, z=z, p_value=p_value, informative=p_value < alpha,
+                           column_mean_rank=float(columns.mean()), column_top1=float((columns == 0).mean()),
+                           column_p_value=_rank_test(columns)[1])

@@ -26,7 +26,7 @@ from remid.estimators.diagnostics import PairDiagnostics, pair_diagnostics
 from remid.estimators.remi import Estimator, SubsetScores
 from remid.estimators.scoring import CachedScorer
 from remid.generation.base import SamplingParams
-from remid.models.chat import context_text
+from remid.models.chat import context_text, fit_prompt
 from remid.models.loading import load_model, model_fingerprint, resolve_model_path
 from remid.models.logprobs import REDUCTIONS
 from remid.prompts import rpm_prompt
@@ -80,15 +80,17 @@ def build_estimator(cfg: DictConfig) -> Estimator:
     policy, policy_tok = load_model(est.policy, dtype=est.dtype)
     scorer = CachedScorer(policy, policy_tok, JsonlCache(cache_dir / "scores" / f"{model_fingerprint(est.policy)}-{est.dtype}.jsonl"),
                           est.reduction, est.batch_size)
+    limits = {"max_prompt_tokens": cfg.data.max_prompt_tokens,
+              "response_max_new_tokens": cfg.generation.sampling.max_new_tokens}
     if not est.reasoner:
-        return Estimator(scorer, negatives=est.negatives, seed=cfg.seed)
+        return Estimator(scorer, negatives=est.negatives, seed=cfg.seed, **limits)
     reasoner = instantiate(cfg.generation.generator)(resolve_model_path(est.reasoner))
     return Estimator(
         scorer, reasoner, reasoner_tokenizer=reasoner.tokenizer if hasattr(reasoner, "tokenizer") else policy_tok,
         reasoning_cache=JsonlCache(cache_dir / "reasoning" / f"{model_fingerprint(est.reasoner)}-{generator_dtype(cfg)}.jsonl"),
         reasoning_sampling=SamplingParams(max_new_tokens=est.reasoning_max_new_tokens,
                                           repetition_penalty=est.reasoning_repetition_penalty),
-        negatives=est.negatives, seed=cfg.seed,
+        negatives=est.negatives, seed=cfg.seed, **limits,
     )
 
 
@@ -111,7 +113,7 @@ def rpm_responses(cfg: DictConfig, spec: str, subsets: dict[str, list[Sample]], 
     generator = None
     out: dict[str, list[str]] = {}
     for name, samples in subsets.items():
-        prompts = [rpm_prompt(s) for s in samples]
+        prompts = [rpm_prompt(s) for s in samples]  # fitted to data.max_prompt_tokens below, per tokenizer
         keys = [cache_key("rpm", s.sample_id, p.text, sampling.as_dict()) for s, p in zip(samples, prompts, strict=True)]
         todo = [i for i, k in enumerate(keys) if k not in cache]
         bar.update(len(samples) - len(todo))
@@ -120,7 +122,8 @@ def rpm_responses(cfg: DictConfig, spec: str, subsets: dict[str, list[Sample]], 
             step = getattr(generator, "batch_size", 16)
             for start in range(0, len(todo), step):
                 chunk = todo[start:start + step]
-                contexts = [context_text(generator.tokenizer, prompts[i]) for i in chunk]
+                contexts = [context_text(generator.tokenizer, fit_prompt(generator.tokenizer, prompts[i],
+                                                                         cfg.data.max_prompt_tokens)[0]) for i in chunk]
                 texts = generator.generate(contexts, sampling)
                 cache.put_many([(keys[i], t[0]) for i, t in zip(chunk, texts, strict=True)])
                 bar.update(len(chunk))
@@ -205,7 +208,8 @@ def summarize(scores: dict[str, SubsetScores], n_boot: int, seed: int) -> dict[s
         out[name] = SubsetEstimate(subset=name, n=len(s.contexts), mi_model=s.mi_model, mi_ref=s.mi_ref,
                                    r_emi=s.r_emi, r_emi_ci=tuple(cis.get("r_emi", nan)), r_emid=r_emid,
                                    r_emid_ci=r_emid_ci, mi_model_ci=cis.get("mi_model"), mi_ref_ci=cis.get("mi_ref"),
-                                   diagnostics=diagnostics)
+                                   diagnostics=diagnostics,
+                                   extra={k: v for k, v in s.extra.items() if k != "logp"})
     return out
 
 

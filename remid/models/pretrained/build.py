@@ -21,7 +21,7 @@ from pathlib import Path
 from remid.models.pretrained import MANIFEST, ROOT, SHIPPED, file_sha256
 
 CONF_DIR = ROOT.parents[2] / "conf"
-# name -> train.py overrides. Pretraining: one pass over 16,000 corpus documents (~800 steps of 16 x 512 tokens).
+# name -> train.py overrides. Pretraining: one pass over 16,000 corpus documents (~400 steps of 16 x 1,024 tokens).
 RECIPES: dict[str, list[str]] = {
     "qwen3": ["method=pretrain", "model=tiny_qwen3_random", "trainer.max_epochs=1", "method.datamodule.n_documents=16000"],
     "llama": ["method=pretrain", "model=tiny_llama_random", "trainer.max_epochs=1", "method.datamodule.n_documents=16000"],
