@@ -31,9 +31,9 @@ def test_a_malformed_corpus_file_names_the_line(tmp_path, tiny_qwen3):
 def test_pretraining_from_random_init_lowers_the_loss(hydra_ctx, tmp_path):
     cfg = hydra_ctx("train", ["method=pretrain", "model=tiny_qwen3_random", f"paths.runs_dir={tmp_path}",
                               "logger=csv", "method.datamodule.n_documents=120", "method.datamodule.block_size=128",
-                              "trainer.max_steps=24", "trainer.log_every_n_steps=1", "model.batch_size=8"])
+                              "trainer.max_steps=32", "trainer.log_every_n_steps=1", "model.batch_size=8"])
     train(cfg)
     run_dir = tmp_path / "pretrain" / "tiny_qwen3_random"
     losses = read_metric(run_dir, "train/loss")
-    assert sum(losses[-4:]) / 4 < 0.8 * sum(losses[:4]) / 4, losses
+    assert sum(losses[-4:]) / 4 < sum(losses[:4]) / 4 - 1.0, losses  # nats per token, from ~ln(6000)
     assert (run_dir / "hf" / "config.json").exists()
