@@ -49,8 +49,9 @@ class SubsetEstimate:
     def informative(self) -> bool | None:
         """Whether the estimator tells matched from mismatched reference pairs on this subset.
 
-        True when the diagonal of the reference matrix ranks above chance (p < 0.01) and the 95%
-        interval of I(X_R; Y_ref) lies above 0; None when not checked (sampled negatives).
+        True when each reference response's own context ranks above chance among the contexts
+        scoring it (p < 0.01, the contrast equation 2 makes) and the 95% interval of I(X_R; Y_ref)
+        lies above 0; None when not checked (sampled negatives).
         """
         ref = (self.diagnostics or {}).get("ref")
         if ref is None or self.mi_ref_ci is None:
@@ -180,15 +181,15 @@ def estimator_table_markdown(results: EvaluationResults) -> str:
     """Per subset: can the estimator tell matched from mismatched pairs? (estimator diagnostics)
 
     The reference matrix log p(y_j | x_i, r_i) is the same for every RPM, so its columns come from
-    the first model; each model adds the diagonal rank of its own response matrix. "rank" is the
-    diagonal's rank in its row (responses compared under one context), "per response" its rank in
-    its column (contexts compared for one response, the contrast equation 2 makes).
+    the first model; each model adds the same rank for its own response matrix. "per response" is the
+    diagonal's rank in its column (contexts compared for one response, the contrast equation 2
+    makes, and the verdict); "in row" its rank among the responses scored under one context.
     """
     if not results.models:
         return ""
     first = results.models[0]
-    header = ["Subset", "N", "I(X_R; Y_ref) [95% CI]", "ref rank (chance)", "ref top-1 (chance)", "p",
-              "ref rank per response",
+    header = ["Subset", "N", "I(X_R; Y_ref) [95% CI]", "ref rank per response (chance)", "p",
+              "ref rank in row", "ref top-1 in row (chance)", "p (row)",
               *(f"{m.name} rank" for m in results.models), "Informative"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for subset in EVAL_SUBSETS:
@@ -197,15 +198,15 @@ def estimator_table_markdown(results: EvaluationResults) -> str:
             continue
         ref = (est.diagnostics or {}).get("ref")
         if ref is None:
-            cells = [f"{est.mi_ref:.3f}", MISSING, MISSING, MISSING, MISSING]
+            cells = [f"{est.mi_ref:.3f}", MISSING, MISSING, MISSING, MISSING, MISSING]
         else:
-            cells = [f"{est.mi_ref:.3f}{_ci(est.mi_ref_ci)}", f"{ref['mean_rank']:.1f} ({ref['chance_rank']:.1f})",
-                     f"{ref['top1']:.0%} ({ref['chance_top1']:.0%})", f"{ref['p_value']:.1g}",
-                     f"{ref.get('column_mean_rank', float('nan')):.1f}"]
+            cells = [f"{est.mi_ref:.3f}{_ci(est.mi_ref_ci)}",
+                     f"{ref['column_mean_rank']:.1f} ({ref['chance_rank']:.1f})", f"{ref['column_p_value']:.1g}",
+                     f"{ref['mean_rank']:.1f}", f"{ref['top1']:.0%} ({ref['chance_top1']:.0%})", f"{ref['p_value']:.1g}"]
         ranks = []
         for model in results.models:
             diag = (model.subsets[subset].diagnostics or {}).get("model") if subset in model.subsets else None
-            ranks.append(MISSING if diag is None else f"{diag['mean_rank']:.1f}")
+            ranks.append(MISSING if diag is None else f"{diag['column_mean_rank']:.1f}")
         verdict = {True: "yes", False: "NO: near chance", None: "not checked"}[est.informative]
         lines.append("| " + " | ".join([COLUMN_LABELS.get(subset, subset) + f" ({subset})", str(est.n), *cells,
                                          *ranks, verdict]) + " |")

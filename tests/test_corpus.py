@@ -85,3 +85,14 @@ def test_written_corpus_is_jsonl_with_its_hash(tmp_path):
     assert hashlib.sha256(path.read_bytes()).hexdigest() == sha
     lines = path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 50 and all(json.loads(line)["text"] for line in lines)
+
+
+def test_post_training_samples_are_multilingual_and_disjoint_from_the_test_samples():
+    samples = corpus.post_training_samples()
+    assert len(samples) == 800 and {s.subset for s in samples} == {"post_train"}
+    texts = ["\n".join([s.user_persona, *(t.text for t in s.dialogue_context), s.golden_response]) for s in samples]
+    assert leaks(texts) == []
+    joined = "\n".join(texts)
+    for marker in ("Ich ", "Yo ", "我", "私", "저"):
+        assert marker in joined
+    assert corpus.post_training_samples(20) == samples[:20]  # deterministic

@@ -172,7 +172,7 @@ def test_emi_baseline_scores_without_reasoning(hydra_ctx, runs_dir, tmp_path, ca
 
 
 def test_default_estimator_beats_chance_on_id_and_a_user_shift(hydra_ctx, runs_dir, tmp_path, capsys):
-    """The shipped estimator ranks each context's own reference response well above chance (N = 16)."""
+    """The shipped estimator scores each reference response best under its own context, well above chance."""
     results = evaluate(hydra_ctx("evaluate", [f"paths.runs_dir={runs_dir}", f"paths.cache_dir={tmp_path / 'cache'}",
                                               f"run_dir={tmp_path / 'out'}", "shift=german", "data.eval_limit=16",
                                               "logger=none", "estimator.n_boot=200",
@@ -180,7 +180,7 @@ def test_default_estimator_beats_chance_on_id_and_a_user_shift(hydra_ctx, runs_d
     for subset in ("id", "german"):
         est = results.models[0].subsets[subset]
         ref = est.diagnostics["ref"]
-        assert ref["p_value"] < 0.01 and ref["mean_rank"] < 0.6 * ref["chance_rank"], (subset, ref)
+        assert ref["column_p_value"] < 0.01 and ref["column_mean_rank"] < 0.7 * ref["chance_rank"], (subset, ref)
         assert est.mi_ref > 0 and est.informative
     out = capsys.readouterr().out
     assert "Estimator diagnostics" in out and "not informative" not in out

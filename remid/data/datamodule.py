@@ -31,9 +31,12 @@ class SFTDataModule(L.LightningDataModule):
     def __init__(self, source: str | None, task: Task, train_subset: str = "id_train", val_subset: str = "id",
                  batch_size: int = 8, max_length: int = 1024, max_target: int = 512, train_limit: int | None = None,
                  val_limit: int | None = 64, skip_invalid: bool = False, seed: int = 0,
-                 max_prompt_tokens: int | None = None) -> None:
+                 max_prompt_tokens: int | None = None, extra_train: list[Sample] | None = None) -> None:
         super().__init__()
         self.source, self.task = source, task
+        # Samples trained on beside ``train_subset`` (e.g. the tiny estimator's multilingual post-training
+        # set, ``remid.data.mini.corpus.post_training_samples``); ``train_limit`` does not cut them.
+        self.extra_train = list(extra_train or [])
         self.train_subset, self.val_subset = train_subset, val_subset
         self.batch_size, self.max_length, self.max_target = batch_size, max_length, max_target
         self.max_prompt_tokens = max_prompt_tokens
@@ -84,7 +87,7 @@ class SFTDataModule(L.LightningDataModule):
         for name in (self.train_subset, self.val_subset):
             if not groups.get(name):
                 raise ValueError(f"data {self.source or 'mini'} has no samples in subset {name!r} (has {sorted(groups)})")
-        train = groups[self.train_subset][: self.train_limit]
+        train = groups[self.train_subset][: self.train_limit] + self.extra_train
         self.train_set = self._encode(train, "train")
         self.val_set = self._encode(groups[self.val_subset][: self.val_limit], "val")
         random.Random(self.seed).shuffle(self.train_set)

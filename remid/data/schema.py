@@ -9,6 +9,8 @@ from typing import Any
 # "Literature-Fictional" style suffixes are accepted (table 10).
 SUBSETS: dict[str, tuple[str, str]] = {
     "IDTrain": ("id", "id_train"),
+    # The tiny estimator's multilingual post-training set (remid.data.mini.corpus), never evaluated.
+    "PostTrain": ("post_train", "post_train"),
     "IDTest": ("id", "id"),
     "german": ("user", "german"),
     "spanish": ("user", "spanish"),

@@ -6,14 +6,14 @@ other responses of the subset ``logp[i, j]``. Where it cannot, both mutual-infor
 entries is counted (0 = the row maximum; ties count half). A blind estimator ranks it uniformly on
 0..N-1: mean rank (N - 1) / 2, top-1 fraction 1 / N. ``z`` is the distance of the observed mean
 rank below chance in null standard deviations, sqrt((N^2 - 1) / (12 N)) (normal approximation,
-rows taken as independent); ``informative`` means the one-sided p-value is below ``alpha``.
+rows taken as independent).
 
 The same is reported by column (``column_*``: for each response y_j, the rank of its own context
 among all contexts scoring it). Equation 2 is a column contrast: it equals the mean over j of
 log p(y_j | x_j) - mean_i log p(y_j | x_i), so responses that are easy or hard under every context
 (short, formulaic) cancel out of it, while they do move row ranks (under the per-token mean, a short
-formulaic response can outscore a context's own one). The verdict uses the row test, as the
-stricter of the two.
+formulaic response can outscore a context's own one). So the verdict ``informative`` is the column
+test: its one-sided p-value below ``alpha``. Both are reported.
 """
 
 from __future__ import annotations
@@ -36,19 +36,20 @@ class PairDiagnostics:
     top1: float  # fraction of rows whose diagonal is the strict row maximum
     chance_top1: float  # 1 / N
     z: float
-    p_value: float
-    informative: bool
-    column_mean_rank: float = float("nan")  # the same, per response: rank of its own context
-    column_top1: float = float("nan")
-    column_p_value: float = float("nan")
+    p_value: float  # row test
+    column_mean_rank: float  # the same per response: rank of its own context among all contexts
+    column_top1: float
+    column_p_value: float
+    informative: bool  # column_p_value < alpha
 
     def as_dict(self) -> dict:
         return asdict(self)
 
     def summary(self) -> str:
-        return (f"diagonal rank in its row {self.mean_rank:.1f} (chance {self.chance_rank:.1f}, best 0), top-1 "
-                f"{self.top1:.0%} (chance {self.chance_top1:.0%}), p = {self.p_value:.2g}; in its column "
-                f"{self.column_mean_rank:.1f}, p = {self.column_p_value:.2g}")
+        return (f"each response's own context ranks {self.column_mean_rank:.1f} among the contexts (chance "
+                f"{self.chance_rank:.1f}, best 0), p = {self.column_p_value:.2g}; each context's own response ranks "
+                f"{self.mean_rank:.1f} in its row, top-1 {self.top1:.0%} (chance {self.chance_top1:.0%}), "
+                f"p = {self.p_value:.2g}")
 
 
 def diagonal_ranks(logp: np.ndarray) -> np.ndarray:
@@ -76,7 +77,8 @@ def pair_diagnostics(logp: np.ndarray, alpha: float = ALPHA) -> PairDiagnostics:
     columns = diagonal_ranks(np.asarray(logp).T)
     n = len(ranks)
     z, p_value = _rank_test(ranks)
+    column_p_value = _rank_test(columns)[1]
     return PairDiagnostics(n=n, mean_rank=float(ranks.mean()), chance_rank=(n - 1) / 2, top1=float((ranks == 0).mean()),
-                           chance_top1=1 / n, z=z, p_value=p_value, informative=p_value < alpha,
-                           column_mean_rank=float(columns.mean()), column_top1=float((columns == 0).mean()),
-                           column_p_value=_rank_test(columns)[1])
+                           chance_top1=1 / n, z=z, p_value=p_value, column_mean_rank=float(columns.mean()),
+                           column_top1=float((columns == 0).mean()), column_p_value=column_p_value,
+                           informative=column_p_value < alpha)

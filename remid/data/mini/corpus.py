@@ -25,6 +25,7 @@ from pathlib import Path
 from remid.data.mini import generate as g
 
 CORPUS_SEED = 7_031_977
+POST_TRAIN_SEED = 7_031_978
 N_DOCUMENTS = 24_000
 # Share of documents per kind; the rest are English conversations with real-world figures.
 KIND_WEIGHTS = {"en_real": 0.30, "en_fictional": 0.20, "en_long": 0.05,
@@ -91,8 +92,9 @@ def _dialogue(rng: random.Random, kind: str, en_personas, local_personas, reals,
     return "english", persona["text"], char, char["name"], pairs
 
 
-def documents(n: int = N_DOCUMENTS, seed: int = CORPUS_SEED) -> Iterator[str]:
-    """``n`` documents, deterministic in ``seed``, none holding a benchmark test sample's response or dialogue."""
+def _conversations(n: int, seed: int) -> Iterator[tuple[str, str, dict, str, list[tuple[str, str]], random.Random]]:
+    """``n`` conversations ``(language, persona, character, shown name, pairs, rng)``, deterministic in
+    ``seed``, none holding a benchmark test sample's golden response or whole dialogue."""
     goldens, dialogues = test_texts()
     first_turns = {d[0]: d for d in dialogues}  # a whole test dialogue can only occur where its first turn does
     rng = random.Random(seed)
@@ -108,7 +110,31 @@ def documents(n: int = N_DOCUMENTS, seed: int = CORPUS_SEED) -> Iterator[str]:
         if any(t in goldens for t in turns) or _holds_dialogue(turns, first_turns):
             continue
         written += 1
+        yield lang, persona_text, char, name, pairs, rng
+
+
+def documents(n: int = N_DOCUMENTS, seed: int = CORPUS_SEED) -> Iterator[str]:
+    """``n`` documents, deterministic in ``seed``, none holding a benchmark test sample's response or dialogue."""
+    for lang, persona_text, char, name, pairs, rng in _conversations(n, seed):
         yield _render(rng, lang, persona_text, char, name, pairs)
+
+
+def post_training_samples(n: int = 800, seed: int = POST_TRAIN_SEED) -> list:
+    """``n`` benchmark-format samples (tag ``PostTrain``) drawn like the corpus, in all six languages.
+
+    The paper's estimator starts from a *post-trained* LLM (Qwen3-8B), instruction-tuned far beyond
+    English. The tiny estimator's stand-in for that: its SFT sees, beside the ID training split, these
+    samples (same disjointness from every test sample as the corpus, another seed), so it learns the
+    table 15/17 formats in every language rather than only in English. RPMs never see them.
+    """
+    from remid.data.schema import Sample, Turn
+
+    samples = []
+    for i, (_, persona_text, char, _, pairs, _) in enumerate(_conversations(n, seed)):
+        context, golden = g._context(pairs)
+        turns = tuple(Turn("user" if "user_query" in t else "agent", next(iter(t.values()))) for t in context)
+        samples.append(Sample(f"PostTrain-{i}", persona_text, dict(char["record"]), turns, golden, "PostTrain"))
+    return samples
 
 
 def _holds_dialogue(turns: list[str], first_turns: dict[str, tuple[str, ...]]) -> bool:

@@ -21,12 +21,15 @@ from pathlib import Path
 from remid.models.pretrained import MANIFEST, ROOT, SHIPPED, file_sha256
 
 CONF_DIR = ROOT.parents[2] / "conf"
+# The estimator modules also train on 800 multilingual post-training samples (see
+# remid.data.mini.corpus.post_training_samples): the tiny stand-in for a post-trained estimator base.
+POST_TRAIN = "+method.datamodule.extra_train={_target_: remid.data.mini.corpus.post_training_samples, n: 800}"
 # name -> train.py overrides. Pretraining: one pass over 16,000 corpus documents (~400 steps of 16 x 1,024 tokens).
 RECIPES: dict[str, list[str]] = {
     "qwen3": ["method=pretrain", "model=tiny_qwen3_random", "trainer.max_epochs=1", "method.datamodule.n_documents=16000"],
     "llama": ["method=pretrain", "model=tiny_llama_random", "trainer.max_epochs=1", "method.datamodule.n_documents=16000"],
-    "remi_tiny_reasoner": ["method=sft_reasoner", "model=tiny_qwen3", "trainer.max_epochs=2"],
-    "remi_tiny_policy": ["method=sft_policy", "model=tiny_qwen3", "trainer.max_epochs=3"],
+    "remi_tiny_reasoner": ["method=sft_reasoner", "model=tiny_qwen3", "trainer.max_epochs=2", POST_TRAIN],
+    "remi_tiny_policy": ["method=sft_policy", "model=tiny_qwen3", "trainer.max_epochs=5", POST_TRAIN],
 }
 
 
@@ -44,6 +47,11 @@ def data_sha256(cfg) -> str:
         from remid.models.loading import resolve_model_path
 
         digest.update(Path(cfg.data.source or mini_benchmark_path()).read_bytes())
+        if cfg.method.datamodule.get("extra_train"):
+            from hydra.utils import instantiate
+
+            for sample in instantiate(cfg.method.datamodule.extra_train):
+                digest.update(json.dumps(sample.to_record(), ensure_ascii=False).encode() + b"\x00")
         base = Path(resolve_model_path(cfg.model.name_or_path)) / MANIFEST
         if base.exists():
             digest.update(base.read_bytes())
