@@ -128,16 +128,15 @@ class CorpusDataModule(L.LightningDataModule):
             from remid.data.mini.corpus import N_DOCUMENTS, documents
 
             return list(documents(self.n_documents or N_DOCUMENTS))
-        import json
+        from pathlib import Path
+
+        from remid.data.readers import DataFormatError, _records_from_jsonl
 
         texts = []
-        with open(self.source, encoding="utf-8") as handle:
-            for lineno, line in enumerate(handle, 1):
-                if line.strip():
-                    try:
-                        texts.append(json.loads(line)["text"])
-                    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                        raise ValueError(f"{self.source}:{lineno}: expected a JSON object with a 'text' field ({exc})") from exc
+        for record, where in _records_from_jsonl(Path(self.source)):  # UTF-8 (BOM allowed), line-numbered errors
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                raise DataFormatError(f"{where}: expected a JSON object with a 'text' field")
+            texts.append(record["text"])
         return texts[: self.n_documents]
 
     def setup(self, stage: str | None = None) -> None:
