@@ -1,4 +1,4 @@
-"""Every prompt template of the paper, rendered from a ``Sample`` (tables 15, 17, 18, 21).
+"""Every prompt template of the paper, rendered from a ``Sample`` (tables 15, 17, 18, 21-25).
 
 A template gives a ``Prompt``: the user-turn ``text`` and the fixed ``response_prefix`` /
 ``response_suffix`` around the model's answer. The prefix is part of the *context* (prefilled at
@@ -132,3 +132,106 @@ def policy_prompt(sample: Sample, reasoning: str) -> Prompt:
 def direct_prompt(sample: Sample) -> Prompt:
     """Table 18: p(y | x) without reasoning (reasoning-generator reward; the EMI baseline)."""
     return Prompt(_input_block(sample), "## Agent Response\n", "", _shortening(direct_prompt, sample))
+
+
+# ---- Teacher and reward templates of the RPM training methods (appendix E.1, tables 22-25) ----
+
+DA_TOPIC_KEYS = ("possibility_1", "possibility_2", "possibility_3")
+DA_DIALOGUE_KEYS = tuple(f"{who}_{i}" for i in range(1, 5) for who in ("user_query", "agent_response"))
+UNKNOWN_PERSONA = "The user persona is unknown."
+UNKNOWN_CHARACTER = "The agent character is unknown."
+MATCH_TARGET = "100%"
+THINKING_OPEN, THINKING_CLOSE = "<Thinking>", "</Thinking>"
+
+
+def _json_skeleton(keys: tuple[str, ...]) -> str:
+    return "“json { { " + ", ".join(f'"{k}": ""' for k in keys) + " } }”"
+
+
+def da_topics_prompt(sample: Sample) -> str:
+    """Table 22, step 1: three possible conversation topics for this persona and character (JSON)."""
+    return (
+        "Your task is to imagine how a conversation might unfold between a user with the provided persona and an "
+        "agent with the specified character profile. Given the following information:\n"
+        f'- User Persona: "{sample.user_persona}"\n- Agent Character Profile: "{character_text(sample)}"\n'
+        "Instructions:\n1. Please provide information regarding the following aspects: 1) What topic would the user "
+        "start the conversation with? 2) What questions would the user ask the agent in the middle of the "
+        "conversation? 3) How would the agent respond in a way that keeps the conversation engaging and flowing "
+        "forward? Use your imagination to answer these three questions for each possible scenario.\n"
+        "2. Your responses should be closely aligned with both the user persona and the agent’s character, as "
+        "different users and agent profiles can lead to very different conversations.\n"
+        "3. Provide three distinct possibilities, each of which must adhere to the requirements in point 1 and 2.\n"
+        f"4. Output the result strictly in the JSON format shown below. Output Format: {_json_skeleton(DA_TOPIC_KEYS)}"
+    )
+
+
+def da_dialogue_prompt(sample: Sample, context_seed: str) -> str:
+    """Table 22, step 2: a 4-round dialogue grown from one step-1 topic (the "context seed"; JSON)."""
+    return (
+        "You are tasked with generating a realistic 4-round dialogue between a user and an agent. Given the "
+        f'following information:\n- User Persona: "{sample.user_persona}"\n'
+        f'- Chat History Context Seed (for background reference only): "{context_seed}"\n'
+        f'- Agent Character Profile: "{character_text(sample)}"\n'
+        "Instructions:\n1. Generate a natural and coherent 4-round conversation between the user and the agent.\n"
+        "2. Ensure that each round logically follows from the previous one, building a meaningful interaction.\n"
+        "3. The agent’s responses must reflect their personality, tone, and traits as described in the character "
+        "profile.\n4. When crafting user_query_4, design it in such a way that the agent can provide a relevant and "
+        "accurate response only if both the user persona and the agent’s character traits are taken into account.\n"
+        "5. You may introduce new topics or scenarios not present in the context seed, as long as they align with "
+        "the personas and maintain logical flow.\n"
+        f"6. Output the result strictly in the JSON format shown below. Output Format: {_json_skeleton(DA_DIALOGUE_KEYS)}"
+    )
+
+
+def rejection_prompt(sample: Sample) -> Prompt:
+    """Table 23: the table-21 prompt with persona and character withheld (DPO rejected responses)."""
+    text = (
+        f"<User Persona>{UNKNOWN_PERSONA}</User Persona>\n"
+        f"<Agent Character>{UNKNOWN_CHARACTER}</Agent Character>\n"
+        f"<Dialogue Context> {dialogue_text(sample)} </Dialogue Context>"
+    )
+    return Prompt(text, "<Agent Response> ", " </Agent Response>", _shortening(rejection_prompt, sample))
+
+
+def match_prompt(sample: Sample, candidate: str) -> Prompt:
+    """Table 24: how well ``candidate`` matches the golden response; the scored target is ``"100%"``.
+
+    RFT, RL and ThinkingRL reward a candidate with p_ref("100%" | this prompt) under the base model.
+    """
+    text = (
+        f"{_input_block(sample)}\n"
+        f'""Reference Golden Response: {sample.golden_response}""\n""Candidate Response: {candidate}""\n'
+        "If the given Reference Golden Response matches 100% with the given user persona and agent character, then "
+        "please determine what percentage of the given Candidate Response matches. Please output the percentage "
+        "value directly, without analysis."
+    )
+    return Prompt(text, "Percentage: ", "", _shortening(lambda s: match_prompt(s, candidate), sample))
+
+
+def thinking_prompt(sample: Sample) -> Prompt:
+    """Table 21's prompt for a thinking RPM (ThinkingSFT/RL, "Ours"): it writes a table-25 thinking
+    section, then the response: ``<Thinking> {features} </Thinking>\\n<Agent Response> {y} </Agent Response>``.
+    """
+    return Prompt(rpm_prompt(sample).text, f"{THINKING_OPEN} ", " </Agent Response>",
+                  _shortening(thinking_prompt, sample))
+
+
+def thinking_target(thinking: str, response: str) -> str:
+    """The text a thinking RPM writes after ``thinking_prompt``'s prefix (suffix added by ``Prompt.target``)."""
+    return f"{thinking.strip()} {THINKING_CLOSE}\n<Agent Response> {response.strip()}"
+
+
+def split_thinking(completion: str) -> tuple[str, str]:
+    """``(thinking, response)`` of a thinking RPM's completion; the response is empty when the model never
+    closed its thinking section or opened its response."""
+    thinking, closed, rest = completion.partition(THINKING_CLOSE)
+    if not closed:
+        return completion.strip(), ""
+    _, opened, response = rest.partition("<Agent Response>")
+    response = response if opened else rest
+    return thinking.strip(), response.replace("</Agent Response>", "").strip()
+
+
+def response_after_thinking(completion: str) -> str:
+    """The response part of a thinking RPM's completion (``split_thinking``'s second half)."""
+    return split_thinking(completion)[1]

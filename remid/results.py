@@ -67,6 +67,9 @@ class ModelResults:
     method: str
     base_model: str
     subsets: dict[str, SubsetEstimate] = field(default_factory=dict)
+    # Per subset, against the first RPM evaluated (the baseline): {"baseline", "diff", "ci"}, where diff =
+    # R-EMI - R-EMI(baseline) with a paired-bootstrap 95% interval (remid.estimators.club.bootstrap_difference).
+    comparison: dict[str, dict] = field(default_factory=dict)
 
 
 @dataclass
@@ -103,7 +106,7 @@ class EvaluationResults:
         models = []
         for m in data["models"]:
             subsets = {name: _subset_from_dict(s) for name, s in m["subsets"].items()}
-            models.append(ModelResults(m["name"], m["method"], m["base_model"], subsets))
+            models.append(ModelResults(m["name"], m["method"], m["base_model"], subsets, m.get("comparison", {})))
         return cls(data["estimator"], models, data["created"])
 
 
@@ -221,3 +224,40 @@ def remid_table_csv(results: EvaluationResults, metric: str = "r_emi") -> str:
     for label, values, avg in table_rows(results, metric):
         writer.writerow([label, *("" if v is None else f"{v:.6f}" for v in [*values, avg])])
     return buffer.getvalue().rstrip("\n")
+
+
+def comparison_table_markdown(results: EvaluationResults) -> str:
+    """R-EMI of each RPM minus the baseline's (the first RPM), per subset, with paired 95% intervals.
+
+    A * marks a difference whose interval excludes 0; an empty string when only one RPM was evaluated.
+    """
+    compared = [m for m in results.models if m.comparison]
+    if not compared:
+        return ""
+    baseline = next(iter(compared[0].comparison.values()))["baseline"]
+    header = ["Model (method)", *COLUMN_LABELS.values()]
+    lines = [f"R-EMI minus R-EMI of {baseline} (paired bootstrap 95% CI; * = interval excludes 0)", "",
+             "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for model in compared:
+        cells = []
+        for subset in EVAL_SUBSETS:
+            c = model.comparison.get(subset)
+            if c is None:
+                cells.append(MISSING)
+                continue
+            lo, hi = c["ci"]
+            cells.append(f"{c['diff']:+.3f}{'*' if lo > 0 or hi < 0 else ''} [{lo:+.3f}, {hi:+.3f}]")
+        lines.append("| " + " | ".join([model_label(model), *cells]) + " |")
+    return "\n".join(lines)
+
+
+def significant_differences(results: EvaluationResults) -> list[str]:
+    """Plain-words list of the differences to the baseline whose 95% interval excludes 0."""
+    out = []
+    for model in results.models:
+        for subset, c in model.comparison.items():
+            lo, hi = c["ci"]
+            if lo > 0 or hi < 0:
+                out.append(f"{model.name} {'above' if lo > 0 else 'below'} {c['baseline']} on {subset}: "
+                           f"{c['diff']:+.3f} [{lo:+.3f}, {hi:+.3f}]")
+    return out

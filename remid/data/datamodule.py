@@ -15,7 +15,7 @@ from remid.models.chat import encode_pair, fit_prompt
 from remid.models.logprobs import PackedBatch, pack
 from remid.prompts import Prompt
 
-Task = Callable[[Sample], tuple[Prompt, str]]
+Task = Callable[..., tuple[Prompt, str]]  # (sample, **columns) -> (prompt, target response)
 log = logging.getLogger(__name__)
 
 
@@ -31,9 +31,15 @@ class SFTDataModule(L.LightningDataModule):
     def __init__(self, source: str | None, task: Task, train_subset: str = "id_train", val_subset: str = "id",
                  batch_size: int = 8, max_length: int = 1024, max_target: int = 512, train_limit: int | None = None,
                  val_limit: int | None = 64, skip_invalid: bool = False, seed: int = 0,
-                 max_prompt_tokens: int | None = None, extra_train: list[Sample] | None = None) -> None:
+                 max_prompt_tokens: int | None = None, extra_train: list[Sample] | None = None,
+                 columns: dict[str, dict] | None = None, require_columns: bool = False) -> None:
         super().__init__()
         self.source, self.task = source, task
+        # sample_id -> extra keyword arguments of ``task`` (a thinking trace, a best-of-n target), read
+        # from a file a prepare step wrote (``remid.methods.artefacts.load_columns``).
+        # With ``require_columns`` a sample without an entry is left out (and counted): a thinking RPM has
+        # no target without its trace; best-of-n targets fall back to the golden response instead.
+        self.columns, self.require_columns = dict(columns or {}), require_columns
         # Samples trained on beside ``train_subset`` (e.g. the tiny estimator's multilingual post-training
         # set, ``remid.data.mini.corpus.post_training_samples``); ``train_limit`` does not cut them.
         self.extra_train = list(extra_train or [])
@@ -52,7 +58,7 @@ class SFTDataModule(L.LightningDataModule):
         self.tokenizer = tokenizer
 
     def _encode_one(self, sample: Sample, counts: dict[str, int]) -> tuple[list[int], list[int]]:
-        prompt, response = self.task(sample)
+        prompt, response = self.task(sample, **self.columns.get(sample.sample_id, {}))
         _, target = encode_pair(self.tokenizer, prompt, response, add_eos=True)
         if len(target) > self.max_target:
             counts["targets_cut"] += 1
@@ -69,13 +75,18 @@ class SFTDataModule(L.LightningDataModule):
         return context, target
 
     def _encode(self, samples: list[Sample], split: str) -> list[tuple[list[int], list[int]]]:
-        counts = {"prompts_truncated": 0, "prompts_cut": 0, "targets_cut": 0}
+        counts = {"prompts_truncated": 0, "prompts_cut": 0, "targets_cut": 0, "no_columns": 0}
+        if self.require_columns:
+            kept = [s for s in samples if s.sample_id in self.columns]
+            counts["no_columns"] = len(samples) - len(kept)
+            samples = kept
         encoded = [self._encode_one(sample, counts) for sample in samples]
         self.truncated[split] = counts
         if any(counts.values()):
             log.warning("%s: of %d samples, %d prompts lost their oldest turns, %d were cut from the left anyway, "
-                        "%d targets were cut at max_target=%d (no EOS)", split, len(samples),
-                        counts["prompts_truncated"], counts["prompts_cut"], counts["targets_cut"], self.max_target)
+                        "%d targets were cut at max_target=%d (no EOS), %d lacked their prepared columns", split, len(samples),
+                        counts["prompts_truncated"], counts["prompts_cut"], counts["targets_cut"], self.max_target,
+                        counts["no_columns"])
         return encoded
 
     def setup(self, stage: str | None = None) -> None:

@@ -6,12 +6,25 @@ A method's yaml picks one with ``_target_`` (``_partial_: true``), so adding a t
 from __future__ import annotations
 
 from remid.data.schema import Sample
-from remid.prompts import Prompt, direct_prompt, policy_prompt, reasoning_prompt, rpm_prompt
+from remid.prompts import (
+    Prompt,
+    direct_prompt,
+    policy_prompt,
+    reasoning_prompt,
+    rpm_prompt,
+    thinking_prompt,
+    thinking_target,
+)
 
 
-def rpm_example(sample: Sample) -> tuple[Prompt, str]:
-    """The role-playing model: table 21 prompt -> golden response."""
-    return rpm_prompt(sample), sample.golden_response
+def rpm_example(sample: Sample, response: str | None = None) -> tuple[Prompt, str]:
+    """The role-playing model: table 21 prompt -> golden response (or ``response``: RFT's best-of-n target)."""
+    return rpm_prompt(sample), sample.golden_response if response is None else response
+
+
+def thinking_example(sample: Sample, thinking: str) -> tuple[Prompt, str]:
+    """A thinking RPM (ThinkingSFT, "Ours"): table 21 prompt -> table 25 thinking section, then the golden response."""
+    return thinking_prompt(sample), thinking_target(thinking, sample.golden_response)
 
 
 def reasoner_example(sample: Sample) -> tuple[Prompt, str]:

@@ -21,23 +21,25 @@ from tqdm.auto import tqdm
 from remid.cache import JsonlCache
 from remid.data.readers import load_samples, select_subsets
 from remid.data.schema import EVAL_SUBSETS, Sample
-from remid.estimators.club import bootstrap_mi, bootstrap_remid
+from remid.estimators.club import bootstrap_difference, bootstrap_mi, bootstrap_remid, club_mi
 from remid.estimators.diagnostics import PairDiagnostics, pair_diagnostics
 from remid.estimators.remi import Estimator, SubsetScores
 from remid.estimators.scoring import CachedScorer
 from remid.generation.base import SamplingParams
+from remid.methods.rpm import RPMSpec, rpm_spec
 from remid.models.chat import context_text, fit_prompt
 from remid.models.loading import load_model, model_fingerprint, resolve_model_path
 from remid.models.logprobs import REDUCTIONS
-from remid.prompts import rpm_prompt
 from remid.results import (
     METRICS,
     EvaluationResults,
     ModelResults,
     SubsetEstimate,
+    comparison_table_markdown,
     estimator_table_markdown,
     remid_table_csv,
     remid_table_markdown,
+    significant_differences,
     table_rows,
     uninformative_subsets,
 )
@@ -94,26 +96,19 @@ def build_estimator(cfg: DictConfig) -> Estimator:
     )
 
 
-def rpm_label(spec: str) -> tuple[str, str, str]:
-    """``(name, method, base model)`` of an RPM, read from its train run's config when it has one."""
-    config = Path(spec) / "config.yaml"
-    if config.exists():
-        run = OmegaConf.load(config)
-        return f"{run.model.name}/{run.method.name}", run.method.name, run.model.name_or_path
-    return Path(spec).name or spec, "-", spec
-
-
-def rpm_responses(cfg: DictConfig, spec: str, subsets: dict[str, list[Sample]], bar: tqdm) -> dict[str, list[str]]:
-    """Greedy RPM responses (table 21 prompt, stopped at the closing tag), cached per sample."""
+def rpm_responses(cfg: DictConfig, rpm: RPMSpec, subsets: dict[str, list[Sample]], bar: tqdm) -> dict[str, list[str]]:
+    """Greedy RPM responses (the RPM's own prompt, stopped at its stop strings, then parsed), cached per sample."""
     from remid.cache import cache_key
 
-    path = resolve_model_path(spec)
+    path = resolve_model_path(rpm.model)
     cache = JsonlCache(Path(cfg.paths.cache_dir) / "responses" / f"{model_fingerprint(path)}-{generator_dtype(cfg)}.jsonl")
-    sampling = SamplingParams(**OmegaConf.to_container(cfg.generation.sampling), stop=("</Agent Response>",))
+    sampling = SamplingParams(**{**OmegaConf.to_container(cfg.generation.sampling),
+                                 **({"max_new_tokens": rpm.max_new_tokens} if rpm.max_new_tokens else {})},
+                              stop=rpm.stop)
     generator = None
     out: dict[str, list[str]] = {}
     for name, samples in subsets.items():
-        prompts = [rpm_prompt(s) for s in samples]  # fitted to data.max_prompt_tokens below, per tokenizer
+        prompts = rpm.prompts(samples)  # fitted to data.max_prompt_tokens below, per tokenizer
         keys = [cache_key("rpm", s.sample_id, p.text, sampling.as_dict()) for s, p in zip(samples, prompts, strict=True)]
         todo = [i for i, k in enumerate(keys) if k not in cache]
         bar.update(len(samples) - len(todo))
@@ -127,7 +122,7 @@ def rpm_responses(cfg: DictConfig, spec: str, subsets: dict[str, list[Sample]], 
                 texts = generator.generate(contexts, sampling)
                 cache.put_many([(keys[i], t[0]) for i, t in zip(chunk, texts, strict=True)])
                 bar.update(len(chunk))
-        out[name] = [cache.get(k) for k in keys]
+        out[name] = [rpm.response(cache.get(k)) for k in keys]
     del generator
     gc.collect()
     return out
@@ -154,10 +149,13 @@ def evaluate(cfg: DictConfig) -> EvaluationResults:
     """Evaluate every RPM in ``cfg.rpms`` on ``cfg.shift.subsets``; write results to ``cfg.run_dir``."""
     run_dir = Path(cfg.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    if not cfg.rpms:
+    specs = ([str(Path(cfg.paths.runs_dir) / m / cfg.model.name) for m in cfg.methods] if cfg.get("methods")
+             else list(cfg.rpms or []))
+    if not specs:
         raise ValueError("rpms is empty: give at least one RPM (train run dir, checkpoint dir or hub id)")
-    for spec in cfg.rpms:
-        resolve_model_path(spec)  # fail now, not after the estimator is prepared
+    rpms = [rpm_spec(spec) for spec in specs]
+    for rpm in rpms:
+        resolve_model_path(rpm.model)  # fail now, not after the estimator is prepared
     subsets = select_subsets(load_samples(cfg.data.source, cfg.data.skip_invalid), cfg.shift.subsets,
                              cfg.data.eval_limit)
     total = sum(map(len, subsets.values()))
@@ -167,21 +165,27 @@ def evaluate(cfg: DictConfig) -> EvaluationResults:
         with tqdm(total=total, desc="reasoning r = f_R(x)", unit="sample") as bar:
             reasoning = {name: estimator.reasoning(s, bar.update) for name, s in subsets.items()}
     models: list[ModelResults] = []
+    baseline: tuple[str, dict[str, np.ndarray | None]] | None = None  # the first RPM's response matrices
     seen: Counter[str] = Counter()
-    for spec in cfg.rpms:
-        label, method, base = rpm_label(spec)
+    for rpm in rpms:
+        label, method, base = rpm.label, rpm.method, rpm.base
         seen[label] += 1
         if seen[label] > 1:  # two runs of one model/method: keep both rows apart
             label = f"{label}#{seen[label]}"
         with tqdm(total=total, desc=f"{label}: responses", unit="sample") as bar:
-            responses = rpm_responses(cfg, spec, subsets, bar)
+            responses = rpm_responses(cfg, rpm, subsets, bar)
         scores: dict[str, SubsetScores] = {}
         with tqdm(total=2 * total, desc=f"{label}: CLUB scoring", unit="row") as bar:
             for name, samples in subsets.items():
                 scores[name] = estimator.score(samples, responses[name], reasoning[name], bar.update)
                 if cfg.estimator.save_matrices and scores[name].logp_model is not None:
                     save_matrices(run_dir, label, name, scores[name])
-        models.append(ModelResults(label, method, base, summarize(scores, cfg.estimator.n_boot, cfg.seed)))
+        model = ModelResults(label, method, base, summarize(scores, cfg.estimator.n_boot, cfg.seed))
+        if baseline is None:
+            baseline = (label, {k: v.logp_model for k, v in scores.items()})
+        else:
+            model.comparison = compare(baseline, scores, cfg.estimator.n_boot, cfg.seed)
+        models.append(model)
     results = EvaluationResults(
         estimator=OmegaConf.to_container(cfg.estimator, resolve=True), models=models,
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -210,6 +214,20 @@ def summarize(scores: dict[str, SubsetScores], n_boot: int, seed: int) -> dict[s
                                    r_emid_ci=r_emid_ci, mi_model_ci=cis.get("mi_model"), mi_ref_ci=cis.get("mi_ref"),
                                    diagnostics=diagnostics,
                                    extra={k: v for k, v in s.extra.items() if k != "logp"})
+    return out
+
+
+def compare(baseline: tuple[str, dict[str, np.ndarray | None]], scores: dict[str, SubsetScores], n_boot: int,
+            seed: int) -> dict[str, dict]:
+    """R-EMI minus the baseline RPM's per subset, with a paired-bootstrap 95% interval (full matrices only)."""
+    name, matrices = baseline
+    out = {}
+    for subset, s in scores.items():
+        base = matrices.get(subset)
+        if base is None or s.logp_model is None:
+            continue
+        lo, hi = bootstrap_difference(s.logp_model, base, n_boot, seed)
+        out[subset] = {"baseline": name, "diff": club_mi(s.logp_model) - club_mi(base), "ci": [lo, hi]}
     return out
 
 
@@ -248,9 +266,16 @@ def write_outputs(cfg: DictConfig, run_dir: Path, results: EvaluationResults, ti
             plots[metric] = run_dir / f"{metric}.png"
             plt.close(plot_metric(results, metric, plots[metric]))
     tables["estimator"] = estimator_table_markdown(results)
+    tables["comparison"] = comparison_table_markdown(results)
+    if tables["comparison"]:
+        (run_dir / "comparison_table.md").write_text(tables["comparison"] + "\n", encoding="utf-8")
     (run_dir / "estimator_table.md").write_text(tables["estimator"] + "\n", encoding="utf-8")
     print(f"\n{title} ({cfg.estimator.name}, higher is better) -> {run_dir / 'results.json'}\n{tables['r_emi']}\n")
     print(f"Estimator diagnostics: can it tell each context's own response from the others'?\n{tables['estimator']}\n")
+    if tables["comparison"]:
+        print(f"{tables['comparison']}\n")
+        significant = significant_differences(results)
+        print("Differences whose 95% interval excludes 0:" + ("".join(f"\n- {d}" for d in significant) or " none") + "\n")
     for message in warn_uninformative(results):
         print(f"WARNING: {message}")
     logger = build_logger(cfg)

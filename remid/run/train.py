@@ -35,14 +35,46 @@ def training_dtype(cfg: DictConfig) -> str:
     return cfg.model.dtype
 
 
+def init_model(cfg: DictConfig) -> str:
+    """The weights a method starts from: ``method.init_from`` (e.g. the SFT run of the same base) or the base."""
+    init = cfg.method.get("init_from")
+    if not init:
+        return cfg.model.name_or_path
+    if not (Path(init) / "hf" / "config.json").exists() and not (Path(init) / "config.json").exists():
+        raise FileNotFoundError(
+            f"method={cfg.method.name} starts from {init}, which holds no trained model: train it first "
+            f"(for an SFT start: python train.py method=sft model={cfg.model.name}; a multirun lists sft before it)")
+    return init
+
+
+def run_prepare_steps(cfg: DictConfig) -> dict[str, str]:
+    """Run ``method.prepare``: named steps that write the data a method trains on (teacher dialogues,
+    rejected responses, best-of-n targets, thinking traces) as files under the run directory.
+
+    Each step is a ``_partial_`` callable returning the path it wrote; steps cache their own work, so
+    a re-run or a resumed run reuses what is there.
+    """
+    written = {}
+    for name, step in (cfg.method.get("prepare") or {}).items():
+        log.info("method %s: preparing %s", cfg.method.name, name)
+        written[name] = str(instantiate(step)())
+        log.info("method %s: %s -> %s", cfg.method.name, name, written[name])
+    return written
+
+
 def train(cfg: DictConfig) -> dict[str, float]:
     """Train ``cfg.method`` on ``cfg.model``; returns the final logged metrics."""
     L.seed_everything(cfg.seed, workers=True)
     run_dir = Path(cfg.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / "config.yaml").write_text(OmegaConf.to_yaml(cfg, resolve=True))
+    model_path = init_model(cfg)
+    run_prepare_steps(cfg)
+    if cfg.method.get("module") is None:  # nothing to fit (ICL): the prepare steps made the RPM
+        log.info("method %s trains no weights; its RPM is described in %s", cfg.method.name, run_dir / "config.yaml")
+        return {}
     module = instantiate(cfg.method.module)(
-        model_path=cfg.model.name_or_path, dtype=training_dtype(cfg),
+        model_path=model_path, dtype=training_dtype(cfg),
         lora=OmegaConf.to_container(cfg.model.lora) if cfg.model.lora else None,
     )
     datamodule = instantiate(cfg.method.datamodule)
