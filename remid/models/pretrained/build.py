@@ -21,15 +21,15 @@ from pathlib import Path
 from remid.models.pretrained import MANIFEST, ROOT, SHIPPED, file_sha256
 
 CONF_DIR = ROOT.parents[2] / "conf"
-# The estimator modules also train on 800 multilingual post-training samples (see
+# The estimator modules also train on 2,000 multilingual post-training samples (see
 # remid.data.mini.corpus.post_training_samples): the tiny stand-in for a post-trained estimator base.
-POST_TRAIN = "+method.datamodule.extra_train={_target_: remid.data.mini.corpus.post_training_samples, n: 800}"
+POST_TRAIN = "+method.datamodule.extra_train={_target_: remid.data.mini.corpus.post_training_samples, n: 2000}"
 # name -> train.py overrides. Pretraining: one pass over 16,000 corpus documents (~400 steps of 16 x 1,024 tokens).
 RECIPES: dict[str, list[str]] = {
     "qwen3": ["method=pretrain", "model=tiny_qwen3_random", "trainer.max_epochs=1", "method.datamodule.n_documents=16000"],
     "llama": ["method=pretrain", "model=tiny_llama_random", "trainer.max_epochs=1", "method.datamodule.n_documents=16000"],
     "remi_tiny_reasoner": ["method=sft_reasoner", "model=tiny_qwen3", "trainer.max_epochs=2", POST_TRAIN],
-    "remi_tiny_policy": ["method=sft_policy", "model=tiny_qwen3", "trainer.max_epochs=5", POST_TRAIN],
+    "remi_tiny_policy": ["method=sft_policy", "model=tiny_qwen3", "trainer.max_epochs=4", POST_TRAIN],
 }
 
 
