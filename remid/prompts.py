@@ -1,4 +1,4 @@
-"""Every prompt template of the paper, rendered from a ``Sample`` (tables 15, 17, 18, 21-25).
+"""Every prompt template of the paper, rendered from a ``Sample`` (tables 15, 17-19, 21-25).
 
 A template gives a ``Prompt``: the user-turn ``text`` and the fixed ``response_prefix`` /
 ``response_suffix`` around the model's answer. The prefix is part of the *context* (prefilled at
@@ -208,12 +208,36 @@ def match_prompt(sample: Sample, candidate: str) -> Prompt:
     return Prompt(text, "Percentage: ", "", _shortening(lambda s: match_prompt(s, candidate), sample))
 
 
+def corl_match_prompt(sample: Sample, reasoning: str, candidate: str) -> Prompt:
+    """Table 19: how much of the core features r a candidate response matches, given that the golden response
+    matches all of them; the scored target is ``"100%"`` after ``"Percentage: "``.
+
+    CoRL's policy reward reads pi_ref("100%" | this prompt) for a rollout y_i and for the golden y itself.
+    """
+    text = (
+        f"{_input_block(sample)}\n"
+        f'## Core Features of the Golden Response\n"" {reasoning} ""\n'
+        f'""Reference Golden Response: {sample.golden_response}""\n""Candidate Response: {candidate}""\n'
+        'If the given Reference Golden Response matches 100% with the "Core Features of the Golden Response" as '
+        "described, then please determine what percentage of the Core Features is matched by the given Candidate "
+        "Response. Please output the percentage value directly, without analysis."
+    )
+    return Prompt(text, "Percentage: ", "", _shortening(lambda s: corl_match_prompt(s, reasoning, candidate), sample))
+
+
 def thinking_prompt(sample: Sample) -> Prompt:
     """Table 21's prompt for a thinking RPM (ThinkingSFT/RL, "Ours"): it writes a table-25 thinking
     section, then the response: ``<Thinking> {features} </Thinking>\\n<Agent Response> {y} </Agent Response>``.
     """
     return Prompt(rpm_prompt(sample).text, f"{THINKING_OPEN} ", " </Agent Response>",
                   _shortening(thinking_prompt, sample))
+
+
+def thinking_response_prompt(sample: Sample, thinking: str) -> Prompt:
+    """A thinking RPM's context up to its response: ``thinking_prompt`` with the thinking section written out.
+    Scores a response given the thinking ("Ours" rewards); the response plus suffix is the target."""
+    return Prompt(rpm_prompt(sample).text, f"{THINKING_OPEN} {thinking.strip()} {THINKING_CLOSE}\n<Agent Response> ",
+                  " </Agent Response>", _shortening(lambda s: thinking_response_prompt(s, thinking), sample))
 
 
 def thinking_target(thinking: str, response: str) -> str:

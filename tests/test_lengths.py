@@ -26,8 +26,11 @@ def test_no_target_of_the_mini_benchmark_loses_its_eos(method, mini_samples, tok
     """max_target >= UTF-8 bytes + EOS for every target: no byte-level BPE (Qwen, Llama, tiny) can exceed it."""
     max_target = OmegaConf.load(CONF / "method" / f"{method}.yaml").datamodule.max_target
     longest = 0
+    from remid.estimators.reasoner import rule_based_reasoning
+
     for sample in mini_samples:
-        prompt, response = SFT_METHODS[method](sample)
+        columns = {"trace": rule_based_reasoning(sample)} if method in ("sft_policy", "sft_reasoner") else {}
+        prompt, response = SFT_METHODS[method](sample, **columns)  # the offline teacher's traces (llm=rules)
         longest = max(longest, len((" " + prompt.target(response)).encode("utf-8")) + 1)
     assert longest <= max_target, (method, longest, max_target)
 

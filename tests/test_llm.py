@@ -424,7 +424,7 @@ def test_llm_configs_instantiate_a_client(hydra_ctx, option, tmp_path, monkeypat
     from hydra.utils import instantiate
 
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
-    overrides = [f"+llm={option}", f"paths.runs_dir={tmp_path}"]
+    overrides = [f"llm={option}", f"paths.runs_dir={tmp_path}"]
     if option == "vllm_server":
         overrides.append("llm.backend.model=Qwen/Qwen3-235B-A22B")
     client = instantiate(hydra_ctx("train", overrides).llm)

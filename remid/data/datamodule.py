@@ -19,6 +19,28 @@ Task = Callable[..., tuple[Prompt, str]]  # (sample, **columns) -> (prompt, targ
 log = logging.getLogger(__name__)
 
 
+def encode_example(tokenizer, prompt: Prompt, response: str, max_length: int, max_target: int,
+                   max_prompt_tokens: int | None, counts: dict[str, int]) -> tuple[list[int], list[int]]:
+    """``(context_ids, target_ids)`` of one SFT example: the target (answer, template suffix, EOS) cut at
+    ``max_target``, the prompt fitted to ``max_length`` minus the target and to ``max_prompt_tokens`` by
+    dropping its oldest turns (``fit_prompt``), else cut from the left. ``counts`` tallies each case
+    (``targets_cut``, ``prompts_truncated``, ``prompts_cut``)."""
+    _, target = encode_pair(tokenizer, prompt, response, add_eos=True)
+    if len(target) > max_target:
+        counts["targets_cut"] += 1
+        target = target[:max_target]
+    limit = max_length - len(target)
+    if max_prompt_tokens is not None:
+        limit = min(limit, max_prompt_tokens)
+    prompt, dropped = fit_prompt(tokenizer, prompt, limit)
+    counts["prompts_truncated"] += dropped > 0
+    context, _ = encode_pair(tokenizer, prompt, response)
+    if len(context) > limit:  # even the last turn alone is too long: keep the context's end
+        counts["prompts_cut"] += 1
+        context = context[-limit:]
+    return context, target
+
+
 class SFTDataModule(L.LightningDataModule):
     """Tokenizes ``task(sample)`` pairs of the ``train_subset`` (and a slice of ``val_subset``).
 
@@ -59,20 +81,8 @@ class SFTDataModule(L.LightningDataModule):
 
     def _encode_one(self, sample: Sample, counts: dict[str, int]) -> tuple[list[int], list[int]]:
         prompt, response = self.task(sample, **self.columns.get(sample.sample_id, {}))
-        _, target = encode_pair(self.tokenizer, prompt, response, add_eos=True)
-        if len(target) > self.max_target:
-            counts["targets_cut"] += 1
-            target = target[: self.max_target]
-        limit = self.max_length - len(target)
-        if self.max_prompt_tokens is not None:
-            limit = min(limit, self.max_prompt_tokens)
-        prompt, dropped = fit_prompt(self.tokenizer, prompt, limit)
-        counts["prompts_truncated"] += dropped > 0
-        context, _ = encode_pair(self.tokenizer, prompt, response)
-        if len(context) > limit:  # even the last turn alone is too long: keep the context's end
-            counts["prompts_cut"] += 1
-            context = context[-limit:]
-        return context, target
+        return encode_example(self.tokenizer, prompt, response, self.max_length, self.max_target,
+                              self.max_prompt_tokens, counts)
 
     def _encode(self, samples: list[Sample], split: str) -> list[tuple[list[int], list[int]]]:
         counts = {"prompts_truncated": 0, "prompts_cut": 0, "targets_cut": 0, "no_columns": 0}

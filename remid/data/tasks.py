@@ -27,23 +27,20 @@ def thinking_example(sample: Sample, thinking: str) -> tuple[Prompt, str]:
     return thinking_prompt(sample), thinking_target(thinking, sample.golden_response)
 
 
-def reasoner_example(sample: Sample) -> tuple[Prompt, str]:
-    """The reasoning generator q_phi1: table 15 prompt with the reference withheld -> reasoning trace.
+def reasoner_example(sample: Sample, trace: str) -> tuple[Prompt, str]:
+    """The reasoning generator q_phi1: table 15 prompt with the reference withheld -> the teacher's table 16 trace.
 
-    The trace is written by the offline rule-based teacher, which does see the reference (as the
-    paper's teacher LLM does when collecting SFT traces, appendix D).
+    ``trace`` comes from the artefact a prepare step wrote (``remid.methods.traces.reasoning_traces``): the
+    teacher saw the reference when writing it (appendix D), the generator learns to write it without.
     """
-    from remid.estimators.reasoner import rule_based_reasoning
-
-    return reasoning_prompt(sample, with_reference=False), rule_based_reasoning(sample, with_reference=True)
+    return reasoning_prompt(sample, with_reference=False), trace
 
 
-def policy_example(sample: Sample) -> tuple[Prompt, str]:
-    """The policy model q_phi2: table 17 prompt with the teacher's core features -> golden response."""
-    from remid.estimators.reasoner import extract_core_features, rule_based_reasoning
+def policy_example(sample: Sample, trace: str) -> tuple[Prompt, str]:
+    """The policy model q_phi2: table 17 prompt with the teacher trace's core features r -> golden response."""
+    from remid.estimators.reasoner import extract_core_features
 
-    features = extract_core_features(rule_based_reasoning(sample, with_reference=True))
-    return policy_prompt(sample, features), sample.golden_response
+    return policy_prompt(sample, extract_core_features(trace)), sample.golden_response
 
 
 def direct_example(sample: Sample) -> tuple[Prompt, str]:

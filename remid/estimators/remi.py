@@ -134,6 +134,13 @@ class Estimator:
             prompts = [policy_prompt(s, r) for s, r in zip(samples, reasoning, strict=True)]
         return self._fit(self.scorer.tokenizer, prompts)
 
+    def reference_scores(self, samples: list[Sample], reasoning: list[str] | None,
+                         progress: Callable[[], None] | None = None) -> tuple[list[str], dict[str, np.ndarray]]:
+        """The scoring contexts and the full N x N matrices log p(y_j | x_i, r_i) of the golden responses, in every
+        reduction (the reference matrix of ``score``, from the same cache)."""
+        contexts, _ = self._contexts(samples, reasoning)
+        return contexts, self.scorer.matrices(contexts, [s.golden_response for s in samples], progress)
+
     def _mi(self, contexts: list[str], responses: list[str],
             progress) -> tuple[dict[str, float], dict[str, np.ndarray] | None]:
         """CLUB (equation 2) in every reduction, and the matrices when exact."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,14 @@ class SamplingParams:
         return {"max_new_tokens": self.max_new_tokens, "temperature": self.temperature, "top_p": self.top_p,
                 "n": self.n, "stop": list(self.stop), "seed": self.seed,
                 "repetition_penalty": self.repetition_penalty}
+
+
+class Completion(NamedTuple):
+    """One sampled completion as on-policy RL needs it (``HFGenerator.complete``)."""
+
+    text: str  # decoded, cut at the first stop string and stripped (what ``generate`` returns)
+    token_ids: list[int]  # the sampled ids: through the first EOS (kept), or the stop string; no padding
+    finished: bool  # ended by EOS or a stop string (False: cut at max_new_tokens)
 
 
 class Generator(Protocol):

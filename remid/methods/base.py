@@ -15,10 +15,14 @@ from remid.models.loading import load_model
 class CausalLMModule(L.LightningModule):
     """Wraps a ``transformers`` causal LM (optionally LoRA) trained by one of the methods."""
 
+    # Constructor arguments kept out of ``hparams`` (and so out of checkpoints and the logger): objects
+    # such as reward callables that hold models of their own.
+    hparams_ignore: tuple[str, ...] = ()
+
     def __init__(self, model_path: str, dtype: str = "float32", lora: dict[str, Any] | None = None,
                  lr: float = 1e-4, weight_decay: float = 0.0, warmup_ratio: float = 0.03) -> None:
         super().__init__()
-        self.save_hyperparameters()
+        self.save_hyperparameters(ignore=list(self.hparams_ignore))
         self.model, self.tokenizer = load_model(model_path, dtype=dtype, lora=lora, train=True)
         self._tick: float | None = None
 
@@ -42,17 +46,30 @@ class CausalLMModule(L.LightningModule):
         self._tick = now
 
     def save_hf(self, directory: str | Path) -> Path:
-        """Write a plain ``transformers`` checkpoint (LoRA merged) loadable by transformers and vLLM."""
-        directory = Path(directory)
-        model = self.model
+        """Write a plain ``transformers`` checkpoint (LoRA merged) loadable by transformers and vLLM.
+
+        Call it on every rank: under DeepSpeed ZeRO-3 the partitioned weights are gathered (a collective,
+        ``remid.strategies.gathered_parameters``); rank 0 alone writes. Elsewhere the gather is a no-op.
+        """
+        return export_hf(self.model, self.tokenizer, directory, self.global_rank)
+
+
+def export_hf(model, tokenizer, directory: str | Path, rank: int = 0) -> Path:
+    """``CausalLMModule.save_hf`` for any model: gather (ZeRO-3, every rank), merge LoRA, rank 0 writes."""
+    from remid.strategies import gathered_parameters
+
+    directory = Path(directory)
+    with gathered_parameters(model):
+        if rank != 0:
+            return directory
         if hasattr(model, "merge_and_unload"):
             import copy
 
             model.save_pretrained(directory.with_name(directory.name + "_adapter"))
             model = copy.deepcopy(model).merge_and_unload()
         model.save_pretrained(directory)
-        self.tokenizer.save_pretrained(directory)
-        return directory
+        tokenizer.save_pretrained(directory)
+    return directory
 
 
 class HFExport(L.Callback):
@@ -62,6 +79,6 @@ class HFExport(L.Callback):
         self.dirpath = dirpath
 
     def on_train_end(self, trainer: L.Trainer, pl_module: CausalLMModule) -> None:
+        path = pl_module.save_hf(self.dirpath)  # every rank: ZeRO-3 gathers the weights; rank 0 writes
         if trainer.is_global_zero:
-            path = pl_module.save_hf(self.dirpath)
             print(f"HF checkpoint written to {path}")

@@ -6,13 +6,18 @@ from remid.methods.base import CausalLMModule
 from remid.models.logprobs import PackedBatch, token_logprobs
 
 
+def sft_loss(model, batch: PackedBatch):
+    """``(loss, tokens)``: mean negative log-likelihood of the target tokens (answer, closing template, EOS)."""
+    scores = token_logprobs(model, batch)  # [B, L], 0 off the response
+    n_tokens = batch.response_mask.sum()
+    return -scores.sum() / n_tokens.clamp(min=1), int(n_tokens)
+
+
 class SFTModule(CausalLMModule):
     """Mean negative log-likelihood of the target tokens (answer, closing template, EOS)."""
 
     def _nll(self, batch: PackedBatch):
-        scores = token_logprobs(self.model, batch)  # [B, L], 0 off the response
-        n_tokens = batch.response_mask.sum()
-        return -scores.sum() / n_tokens.clamp(min=1), int(n_tokens)
+        return sft_loss(self.model, batch)
 
     def training_step(self, batch: PackedBatch, batch_idx: int):
         loss, n_tokens = self._nll(batch)

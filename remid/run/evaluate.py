@@ -71,6 +71,20 @@ def generator_dtype(cfg: DictConfig) -> str:
     return str(cfg.generation.generator.get("dtype", "auto"))
 
 
+def check_modules(est: DictConfig) -> None:
+    """Fail before any work when an estimator module is missing, saying which command makes it (``train_command``)."""
+    missing = []
+    for path in (est.reasoner, est.policy):
+        try:
+            if path:
+                resolve_model_path(path)
+        except FileNotFoundError:
+            missing.append(str(path))
+    if missing:
+        hint = f": make it with `{est.train_command}`" if est.get("train_command") else ""
+        raise FileNotFoundError(f"estimator={est.name} needs {' and '.join(missing)}, which do not exist{hint}")
+
+
 def build_estimator(cfg: DictConfig) -> Estimator:
     est = cfg.estimator
     check_choice(est.reduction, REDUCTIONS, "estimator.reduction")
@@ -78,6 +92,7 @@ def build_estimator(cfg: DictConfig) -> Estimator:
         raise ValueError(f"estimator.negatives must be null or a positive integer, got {est.negatives!r}")
     if est.prepare:
         prepare_estimator(cfg)
+    check_modules(est)
     cache_dir = Path(cfg.paths.cache_dir)
     policy, policy_tok = load_model(est.policy, dtype=est.dtype)
     scorer = CachedScorer(policy, policy_tok, JsonlCache(cache_dir / "scores" / f"{model_fingerprint(est.policy)}-{est.dtype}.jsonl"),

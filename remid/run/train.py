@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 
 
 def last_checkpoint(run_dir: Path) -> Path | None:
+    """``checkpoints/last.ckpt``: a file, or under DeepSpeed a directory of shards (resume with the same trainer)."""
     path = run_dir / "checkpoints" / "last.ckpt"
     return path if path.exists() else None
 
@@ -88,8 +89,10 @@ def train(cfg: DictConfig) -> dict[str, float]:
         ckpt_path = last_checkpoint(run_dir)
         log.info("resuming from %s", ckpt_path) if ckpt_path else log.warning("resume=true but no checkpoint in %s", run_dir)
     with closing_wandb():
+        # A method may set trainer keys of its own (RL methods: a step budget instead of epochs).
+        trainer_cfg = OmegaConf.merge(cfg.trainer, cfg.method.get("trainer") or {})
         trainer: L.Trainer = instantiate(
-            cfg.trainer, logger=build_logger(cfg), callbacks=[checkpoints, HFExport(str(run_dir / "hf"))]
+            trainer_cfg, logger=build_logger(cfg), callbacks=[checkpoints, HFExport(str(run_dir / "hf"))]
         )
         trainer.fit(module, datamodule=datamodule, ckpt_path=ckpt_path)
     return {k: float(v) for k, v in trainer.callback_metrics.items()}
