@@ -68,7 +68,9 @@ class HFGenerator:
         kwargs = {"do_sample": sampling.temperature > 0, "num_return_sequences": sampling.n,
                   "repetition_penalty": sampling.repetition_penalty}
         if sampling.temperature > 0:
-            kwargs.update(temperature=sampling.temperature, top_p=sampling.top_p)
+            # top_k=0: sample the full distribution (transformers defaults to top-50), the one GRPO scores its
+            # rollouts under, as TRL does.
+            kwargs.update(temperature=sampling.temperature, top_p=sampling.top_p, top_k=0)
         if sampling.stop:
             kwargs.update(stop_strings=list(sampling.stop), tokenizer=tok)
         generated = self.model.generate(
