@@ -116,7 +116,7 @@ def test_bad_rpm_path_is_a_clear_error(hydra_ctx, runs_dir, tmp_path):
 
 
 def test_bad_estimator_path_is_a_clear_error(hydra_ctx, runs_dir, tmp_path):
-    with pytest.raises(FileNotFoundError, match="does not exist"):
+    with pytest.raises(FileNotFoundError, match="missing_policy, which do(es)? not exist"):
         evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, "estimator.prepare=null",
                           f"estimator.policy={tmp_path}/missing_policy"))
 
