@@ -44,6 +44,13 @@ class SubsetEstimate:
     # Both reductions' MI terms ("reductions": {"sum"|"mean": {...}}), prompts that lost dialogue turns
     # ("truncated_prompts", "reasoning_truncated_prompts"), shares at the token cap / without the marker.
     extra: dict = field(default_factory=dict)
+    # Analyses (issue 12), each None when not computed: shift severity (remid.estimators.divergence:
+    # {"user", "character", "dialogue", "input"} JSDs in nats and the cross-check estimator's values), the
+    # theorem 3.4 bound (remid.estimators.bound: terms, value and the sample-size curve) and LLM-as-a-judge
+    # scores (remid.judge: WinRate, PointScore, per-judge values, missing counts, the judge's label).
+    divergence: dict | None = None
+    bound: dict | None = None
+    judge: dict | None = None
 
     @property
     def informative(self) -> bool | None:
@@ -261,3 +268,31 @@ def significant_differences(results: EvaluationResults) -> list[str]:
                 out.append(f"{model.name} {'above' if lo > 0 else 'below'} {c['baseline']} on {subset}: "
                            f"{c['diff']:+.3f} [{lo:+.3f}, {hi:+.3f}]")
     return out
+
+
+def analysis_table_markdown(results: EvaluationResults) -> str:
+    """Per model and subset: shift severity (D_JS per input component), theorem 3.4's bound next to the
+    R-EMID it bounds, and the judge's WinRate / PointScore; "" when no analysis was computed."""
+    rows = [(m, s, m.subsets[s]) for m in results.models for s in EVAL_SUBSETS if s in m.subsets]
+    if not any(e.divergence or e.bound or e.judge for _, _, e in rows):
+        return ""
+    labels = sorted({e.judge["label"] for _, _, e in rows if e.judge})
+    header = ["Model (method)", "Subset", "D_JS user", "D_JS character", "D_JS dialogue", "D_JS input (check)",
+              "H_hat", "Bound", "R-EMID", "WinRate [95% CI]", "PointScore", "judge missing"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for model, subset, e in rows:
+        d, b, j = e.divergence or {}, e.bound or {}, e.judge or {}
+        check = (d.get("check") or {}).get("input")
+        cells = [_fmt(d.get(z)) for z in ("user", "character", "dialogue")]
+        cells.append(_fmt(d.get("input")) + ("" if check is None else f" ({check:.3f})"))
+        cells += [_fmt(b.get("h_hat")), _fmt(b.get("value")), _fmt(e.r_emid)]
+        ci = j.get("win_rate_ci") or [None, None]
+        cells.append(_fmt(j.get("win_rate")) + ("" if None in ci else f" [{ci[0]:.3f}, {ci[1]:.3f}]"))
+        cells.append(_fmt(j.get("point_score")))
+        missing = j.get("missing") or {}
+        cells.append(MISSING if not j else f"{missing.get('win_rate', 0)} / {missing.get('point_score', 0)} of {j['n']}")
+        lines.append("| " + " | ".join([model_label(model), f"{COLUMN_LABELS.get(subset, subset)} ({subset})", *cells])
+                     + " |")
+    if labels:
+        lines += ["", "Judge: " + "; ".join(labels) + ". D_JS in nats (max ln 2 = 0.693), ID test vs the subset."]
+    return "\n".join(lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,9 @@ os.environ.setdefault("WANDB_SILENT", "true")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 CONF_DIR = str(Path(__file__).resolve().parents[1] / "conf")
+# ``from tests.test_x import ...`` under a plain ``pytest`` too (``python -m pytest`` puts the root on sys.path).
+if str(Path(__file__).resolve().parents[1]) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def compose(config_name: str, overrides: list[str]):

@@ -196,3 +196,46 @@ def test_a_blind_estimator_is_reported_as_not_informative(hydra_ctx, runs_dir, t
     out = capsys.readouterr().out
     assert out.count("Numbers on this subset are not informative") == 2
     assert "†" in (tmp_path / "out" / "r_emi_table.md").read_text()
+
+
+def test_analyses_ride_on_each_subset(hydra_ctx, runs_dir, tmp_path):
+    """Shift severity, theorem 3.4's bound (terms, value, curve) and the judge in results.json, consistent."""
+    from remid.estimators.bound import remid_bound
+
+    evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, "shift.subsets=[id,german,literature]",
+                      "estimator.save_matrices=true"))
+    out = tmp_path / "out"
+    subsets = json.loads((out / "results.json").read_text())["models"][0]["subsets"]
+    assert subsets["id"]["divergence"] is None and subsets["id"]["bound"] is None
+    german, literature = subsets["german"]["divergence"], subsets["literature"]["divergence"]
+    # each shift moves its own component most: the user persona under user shift, the character under character shift
+    assert german["user"] > literature["user"] and literature["character"] > german["character"]
+    assert all(0 <= german[z] <= np.log(2) + 1e-9 for z in ("user", "character", "dialogue", "input"))
+    assert german["check"]["estimator"] == "classifier" and "input" in german["check"]
+    for name in ("german", "literature"):
+        b = subsets[name]["bound"]
+        again = remid_bound(b["h_hat"], subsets[name]["divergence"], b["delta_p"], b["delta_q"])
+        assert b["value"] == pytest.approx(again["value"]) and b["value"] >= b["delta_term"] > 0
+        # the curve's last point uses every sample: its R-EMID is the reported one
+        last = b["curve"][-1]
+        assert last["n"] == 6 and last["r_emid"] == pytest.approx(subsets[name]["r_emid"], abs=1e-9)
+    for name, est in subsets.items():
+        j = est["judge"]
+        assert j["n"] == 6 and "not an LLM" in j["label"] and 0 <= j["win_rate"] <= 1 and 1 <= j["point_score"] <= 10
+    assert "D_JS user" in (out / "analysis_table.md").read_text()
+
+
+def test_r_emid_of_the_first_n_samples_reads_the_leading_blocks():
+    from remid.analysis.shift import r_emid_at
+    from remid.estimators.club import club_mi
+    from remid.estimators.remi import SubsetScores
+
+    rng = np.random.default_rng(0)
+    m = {k: rng.normal(size=(8, 8)) for k in ("im", "ir", "om", "or")}
+    ids = SubsetScores(0.0, 0.0, [""] * 8, [""] * 8, [""] * 8, m["im"], m["ir"])
+    ood = SubsetScores(0.0, 0.0, [""] * 8, [""] * 8, [""] * 8, m["om"], m["or"])
+    at = r_emid_at(ids, ood)
+    for n in (3, 8):
+        want = (club_mi(m["im"][:n, :n]) - club_mi(m["ir"][:n, :n])) - (club_mi(m["om"][:n, :n]) - club_mi(m["or"][:n, :n]))
+        assert at(n) == pytest.approx(want)
+    assert at(3) != pytest.approx(at(8))

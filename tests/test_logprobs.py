@@ -145,3 +145,61 @@ def test_shared_prefix_is_a_view_and_stays_unchanged(model_and_tokenizer, mini_s
         model(input_ids=torch.tensor([[5, 6]] * 4), past_key_values=shared, use_cache=True)
     assert shared.get_seq_length() == cache.get_seq_length() + 2
     assert all(torch.equal(b, layer.keys) for b, layer in zip(before, cache.layers, strict=True))
+
+
+def test_entropies_equal_categorical_entropies_of_a_plain_forward_pass(model_and_tokenizer, mini_samples):
+    """H(p(. | tokens_<t)) at each response token, against torch's Categorical on full logits per pair."""
+    import math
+
+    from remid.models.logprobs import sequence_entropies
+
+    model, tok = model_and_tokenizer
+    pairs = [encode_pair(tok, rpm_prompt(s), s.golden_response) for s in mini_samples[:3]]
+    pairs[1] = (pairs[1][0], pairs[1][1][:2])  # a short response pads in the batch
+    expected = []
+    with torch.no_grad():
+        for context, response in pairs:
+            logits = model(input_ids=torch.tensor([context + response])).logits[0].float()  # [L, V]
+            per_token = torch.distributions.Categorical(logits=logits[len(context) - 1:-1]).entropy()  # [R]
+            assert per_token.shape == (len(response),)
+            expected.append((per_token.sum().item(), per_token.mean().item()))
+        got = sequence_entropies(model, [c for c, _ in pairs], [r for _, r in pairs], ("sum", "mean"),
+                                 tok.pad_token_id)
+        mean = sequence_entropies(model, [c for c, _ in pairs], [r for _, r in pairs], "mean",
+                                  tok.pad_token_id)
+    assert got["sum"].tolist() == pytest.approx([s for s, _ in expected], abs=1e-3)
+    assert got["mean"].tolist() == pytest.approx([m for _, m in expected], abs=1e-4)
+    assert torch.equal(mean, got["mean"])
+    assert (got["mean"] > 0).all() and (got["mean"] <= math.log(model.config.vocab_size) + 1e-4).all()
+
+
+def test_scorer_entropies_are_cached_per_pair_in_both_reductions(model_and_tokenizer, mini_samples, tmp_path):
+    import numpy as np
+
+    from remid.cache import JsonlCache
+    from remid.estimators.scoring import CachedScorer
+    from remid.models.chat import encode_context
+    from remid.models.logprobs import sequence_entropies
+
+    model, tok = model_and_tokenizer
+    samples = mini_samples[:3]
+    contexts = [context_text(tok, policy_prompt(s, "warm")) for s in samples]
+    responses = [samples[0].golden_response, "", samples[2].golden_response]
+    cache = JsonlCache(tmp_path / "scores.jsonl")
+    scorer = CachedScorer(model, tok, cache, reduction="mean", batch_size=2)
+    values = scorer.entropies_all(contexts + contexts[:1], responses + responses[:1])  # a repeated pair
+    assert len(cache) == 3
+    response_ids = [scorer.response_ids(r, c) for c, r in zip(contexts, responses, strict=True)]
+    with torch.no_grad():
+        direct = sequence_entropies(model, [encode_context(tok, c) for c in contexts], response_ids,
+                                    ("sum", "mean"), tok.pad_token_id)
+    for name in ("sum", "mean"):
+        assert values[name][:3] == pytest.approx(direct[name].tolist(), abs=1e-4)
+        assert values[name][3] == values[name][0]
+    lengths = np.array([len(ids) for ids in response_ids])
+    assert values["sum"][:3] / lengths == pytest.approx(values["mean"][:3], abs=1e-5)
+    reread = CachedScorer(None, tok, JsonlCache(tmp_path / "scores.jsonl"), reduction="sum")  # cache only
+    assert reread.entropies(contexts, responses) == pytest.approx(values["sum"][:3])
+    assert scorer.entropies(contexts, responses) == pytest.approx(values["mean"][:3])
+    with pytest.raises(ValueError, match="aligned"):
+        scorer.entropies(contexts, responses[:2])

@@ -17,7 +17,7 @@ import torch
 
 from remid.cache import JsonlCache, cache_key
 from remid.models.chat import encode_context, encode_response, split_boundary
-from remid.models.logprobs import REDUCTIONS, cross_logprobs, sequence_logprobs
+from remid.models.logprobs import REDUCTIONS, cross_logprobs, sequence_entropies, sequence_logprobs
 
 # Bump when the ids a (context, response) text pair is scored as change (remid.models.chat rules).
 SCORE_RULES = "sum+mean/boundary+bos/1"
@@ -90,3 +90,36 @@ class CachedScorer:
     def pairs(self, contexts: list[str], responses: list[str], pairs: np.ndarray) -> np.ndarray:
         """log p(responses[j] | contexts[i]) of the configured reduction for each row (i, j) of ``pairs``. -> [K]"""
         return self.pairs_all(contexts, responses, pairs)[self.reduction]
+
+
+    @torch.inference_mode()
+    def entropies_all(self, contexts: list[str], responses: list[str]) -> dict[str, np.ndarray]:
+        """``{reduction: H(p(. | contexts[k], earlier tokens))}`` along ``responses[k]``, in nats. -> [K] each
+
+        One value per aligned (context, response) pair: the entropy of the next-token distribution at
+        each scored token (the response's tokens + EOS, as ``pairs``), summed or per-token mean, both
+        from one forward pass and cached under their own key prefix. The per-pair term of theorem 3.4's
+        H_hat (``remid.estimators.bound.h_hat``).
+        """
+        if len(contexts) != len(responses):
+            raise ValueError(f"{len(contexts)} contexts but {len(responses)} responses: "
+                             "entropies need aligned pairs")
+        keys = [cache_key("entropy", c, r, SCORE_RULES) for c, r in zip(contexts, responses, strict=True)]
+        first: dict[str, int] = {}  # each uncached pair once, however often it repeats
+        for k, key in enumerate(keys):
+            if key not in self.cache:
+                first.setdefault(key, k)
+        missing = list(first.values())
+        for start in range(0, len(missing), self.batch_size):
+            chunk = missing[start:start + self.batch_size]
+            ctx = [encode_context(self.tokenizer, contexts[k]) for k in chunk]
+            resp = [self.response_ids(responses[k], contexts[k]) for k in chunk]
+            values = sequence_entropies(self.model, ctx, resp, REDUCTIONS, self.tokenizer.pad_token_id)
+            self.cache.put_many([(keys[k], {name: float(values[name][n]) for name in REDUCTIONS})
+                                 for n, k in enumerate(chunk)])
+        return {name: np.array([self.cache.get(key)[name] for key in keys], dtype=np.float64)
+                for name in REDUCTIONS}
+
+    def entropies(self, contexts: list[str], responses: list[str]) -> np.ndarray:
+        """Predictive entropy along each aligned (context, response) pair, configured reduction. -> [K]"""
+        return self.entropies_all(contexts, responses)[self.reduction]

@@ -112,6 +112,39 @@ def sequence_logprobs(model, context_ids: Sequence[Sequence[int]], response_ids:
     return {name: reduce_logprobs(scores, mask, name) for name in reduction}
 
 
+def token_entropies(model, batch: PackedBatch) -> torch.Tensor:
+    """Entropy (nats) of the next-token distribution that predicts each response token, 0 elsewhere. -> [B, L]
+
+    Position t holds H(p(. | tokens_<t)), the distribution ``token_logprobs`` reads token t from, so
+    both line up token by token; float32, clamped at 0 against rounding.
+    """
+    batch = PackedBatch(*(t.to(model.device) for t in batch))
+    predicts = torch.zeros_like(batch.response_mask)  # [B, L] positions whose logits predict a response token
+    predicts[:, :-1] = batch.response_mask[:, 1:]
+    logits = _logits_at(model, predicts, lambda: {"input_ids": batch.input_ids})  # [K, V]
+    logprobs = torch.log_softmax(logits.float(), dim=-1)  # [K, V]
+    entropies = torch.zeros(batch.input_ids.shape, dtype=torch.float32, device=logits.device)
+    entropies[batch.response_mask] = (-(logprobs.exp() * logprobs).sum(-1)).clamp(min=0)
+    return entropies
+
+
+def sequence_entropies(model, context_ids: Sequence[Sequence[int]], response_ids: Sequence[Sequence[int]],
+                       reduction: str | tuple[str, ...] = "mean",
+                       pad_id: int = 0) -> torch.Tensor | dict[str, torch.Tensor]:
+    """Predictive entropy along each response given its context, per-token mean or summed, in nats. -> [B]
+
+    The per-pair term of theorem 3.4's H_hat (see ``remid.estimators.bound.h_hat``): the entropy of the
+    model's next-token distribution at every response position (``token_entropies``), in one forward
+    pass per batch like ``sequence_logprobs``. A tuple of reductions gives ``{reduction: [B]}``.
+    """
+    batch = pack(context_ids, response_ids, pad_id)
+    entropies = token_entropies(model, batch)
+    mask = batch.response_mask.to(entropies.device)
+    if isinstance(reduction, str):
+        return reduce_logprobs(entropies, mask, reduction)
+    return {name: reduce_logprobs(entropies, mask, name) for name in reduction}
+
+
 def _cache_kwarg(model) -> str:
     """The forward argument that takes a KV cache: ``cache`` (transformers >= 5.24) or ``past_key_values``."""
     params = inspect.signature(model.forward).parameters

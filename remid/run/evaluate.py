@@ -18,9 +18,11 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 from tqdm.auto import tqdm
 
+from remid.analysis.shift import shift_severity, subset_bound, subset_judgement
 from remid.cache import JsonlCache
 from remid.data.readers import load_samples, select_subsets
 from remid.data.schema import EVAL_SUBSETS, Sample
+from remid.embeddings import CachedEmbedder
 from remid.estimators.club import bootstrap_difference, bootstrap_mi, bootstrap_remid, club_mi
 from remid.estimators.diagnostics import PairDiagnostics, pair_diagnostics
 from remid.estimators.remi import Estimator, SubsetScores
@@ -35,6 +37,7 @@ from remid.results import (
     EvaluationResults,
     ModelResults,
     SubsetEstimate,
+    analysis_table_markdown,
     comparison_table_markdown,
     estimator_table_markdown,
     remid_table_csv,
@@ -179,6 +182,14 @@ def evaluate(cfg: DictConfig) -> EvaluationResults:
     if estimator.uses_reasoning:
         with tqdm(total=total, desc="reasoning r = f_R(x)", unit="sample") as bar:
             reasoning = {name: estimator.reasoning(s, bar.update) for name, s in subsets.items()}
+    an = cfg.analyses
+    embedder = (CachedEmbedder(instantiate(cfg.embedder), Path(cfg.paths.cache_dir) / "embeddings")
+                if an.divergence or an.bound else None)
+    severity = {}
+    if embedder is not None:
+        log.info("shift severity: D_JS(ID || subset) per input component (%s)", embedder.name)
+        severity = shift_severity(subsets, embedder, an.divergence_estimator, an.divergence_check, cfg.seed)
+    judge = instantiate(cfg.judge) if an.judge else None
     models: list[ModelResults] = []
     baseline: tuple[str, dict[str, np.ndarray | None]] | None = None  # the first RPM's response matrices
     seen: Counter[str] = Counter()
@@ -196,6 +207,7 @@ def evaluate(cfg: DictConfig) -> EvaluationResults:
                 if cfg.estimator.save_matrices and scores[name].logp_model is not None:
                     save_matrices(run_dir, label, name, scores[name])
         model = ModelResults(label, method, base, summarize(scores, cfg.estimator.n_boot, cfg.seed))
+        analyse(cfg, model, estimator.scorer, subsets, responses, scores, severity, embedder, judge)
         if baseline is None:
             baseline = (label, {k: v.logp_model for k, v in scores.items()})
         else:
@@ -207,6 +219,23 @@ def evaluate(cfg: DictConfig) -> EvaluationResults:
     )
     write_outputs(cfg, run_dir, results, "R-EMI" if estimator.uses_reasoning else "EMI")
     return results
+
+
+def analyse(cfg: DictConfig, model: ModelResults, scorer: CachedScorer, subsets: dict[str, list[Sample]],
+            responses: dict[str, list[str]], scores: dict[str, SubsetScores], severity: dict[str, dict],
+            embedder, judge) -> None:
+    """Attach shift severity, theorem 3.4's bound and the judges' scores to ``model``'s subsets (cfg.analyses)."""
+    an = cfg.analyses
+    for name, est in model.subsets.items():
+        est.divergence = severity.get(name) if an.divergence else None
+        if an.bound and name in severity and "id" in scores:
+            est.bound = subset_bound(scorer, scores["id"], scores[name], subsets["id"], subsets[name],
+                                     severity[name], embedder, an.divergence_estimator, cfg.seed)
+    if judge is not None:
+        with tqdm(total=judge.units(sum(map(len, subsets.values()))), desc=f"{model.name}: judge",
+                  unit="judgment") as bar:
+            for name, samples in subsets.items():
+                model.subsets[name].judge = subset_judgement(judge, samples, responses[name], bar.update)
 
 
 def summarize(scores: dict[str, SubsetScores], n_boot: int, seed: int) -> dict[str, SubsetEstimate]:
@@ -285,12 +314,17 @@ def write_outputs(cfg: DictConfig, run_dir: Path, results: EvaluationResults, ti
     if tables["comparison"]:
         (run_dir / "comparison_table.md").write_text(tables["comparison"] + "\n", encoding="utf-8")
     (run_dir / "estimator_table.md").write_text(tables["estimator"] + "\n", encoding="utf-8")
+    tables["analysis"] = analysis_table_markdown(results)
+    if tables["analysis"]:
+        (run_dir / "analysis_table.md").write_text(tables["analysis"] + "\n", encoding="utf-8")
     print(f"\n{title} ({cfg.estimator.name}, higher is better) -> {run_dir / 'results.json'}\n{tables['r_emi']}\n")
     print(f"Estimator diagnostics: can it tell each context's own response from the others'?\n{tables['estimator']}\n")
     if tables["comparison"]:
         print(f"{tables['comparison']}\n")
         significant = significant_differences(results)
         print("Differences whose 95% interval excludes 0:" + ("".join(f"\n- {d}" for d in significant) or " none") + "\n")
+    if tables["analysis"]:
+        print(f"Shift severity, theorem 3.4 bound and judges:\n{tables['analysis']}\n")
     for message in warn_uninformative(results):
         print(f"WARNING: {message}")
     logger = build_logger(cfg)

@@ -1,0 +1,96 @@
+"""The analyses evaluate adds to each subset's R-EMI: shift severity, theorem 3.4's bound and the judges.
+
+Each function reads what the evaluation already holds (samples, the RPM's responses, the estimator's
+scoring contexts and N x N matrices) and returns the dict stored on ``SubsetEstimate`` (schema in
+``remid.results``):
+
+* ``shift_severity``: D_JS(P_z || Q_z) between the evaluated ID subset and each shifted one, for z in user
+  persona, agent character, dialogue context and the whole input X (``remid.estimators.divergence``; the
+  EMID reference code's representation JSD, cross-checked by a held-out classifier JSD). Data only: the
+  same for every RPM.
+* ``subset_bound``: the R-EMID upper bound of theorem 3.4 (eq. 1) with every term, the EMID bound (eq. 4)
+  and the bound against the sample size (figure 5), per RPM and shifted subset.
+* ``subset_judgement``: WinRate and PointScore from the configured judge (``remid.judge``).
+
+H_hat = max_x [H(Q_{Y|x,r}) + H(P_{Ytheta|x,r})] is estimated as stated in ``H_HAT_HOW``: the paper (and
+the EMID reference code) never say how; ``remid.estimators.bound.h_hat`` does the arithmetic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import partial
+
+import numpy as np
+
+from remid.data.schema import Sample
+from remid.estimators.bound import SHIFT_COMPONENTS, bound_curve, emid_bound, h_hat, remid_bound
+from remid.estimators.club import club_mi
+from remid.estimators.divergence import component_divergences, component_texts, jsd, response_divergence
+from remid.estimators.remi import SubsetScores
+
+H_HAT_HOW = ("max over the shifted subset's contexts x of [entropy of the estimator's policy along the golden "
+             "response given (x, r) + the same along the RPM's response], per-token mean entropy in nats "
+             "(the scale of R-EMI); h_hat_robust is the 95th percentile of the same sums")
+
+
+def shift_severity(subsets: dict[str, list[Sample]], embedder, estimator: str = "representation",
+                   check: str | None = "classifier", seed: int = 0) -> dict[str, dict]:
+    """``{subset: component_divergences(ID, subset)}`` for every shifted subset; {} without an ``id`` subset."""
+    base = subsets.get("id")
+    if not base:
+        return {}
+    return {name: component_divergences(base, samples, embedder, estimator, check, seed)
+            for name, samples in subsets.items() if name != "id"}
+
+
+def _embed(embedder, samples: Sequence[Sample], responses: Sequence[str]) -> dict[str, np.ndarray]:
+    """The curve's per-sample rows: user, character, dialogue, the RPM's response, the golden one. -> [N, D] each"""
+    texts = [component_texts(s) for s in samples]
+    columns = {z: [t[z] for t in texts] for z in SHIFT_COMPONENTS}
+    columns.update(response=list(responses), golden=[s.golden_response for s in samples])
+    flat = [t for column in columns.values() for t in column]
+    unique = list(dict.fromkeys(flat))
+    vectors = dict(zip(unique, np.asarray(embedder.encode(unique)), strict=True))
+    return {k: np.stack([vectors[t] for t in column]) for k, column in columns.items()}
+
+
+def r_emid_at(id_scores: SubsetScores, ood_scores: SubsetScores) -> Callable[[int], float]:
+    """R-EMID from the first n samples of both subsets' matrices (equation 2 on the leading n x n blocks)."""
+    def r_emi(s: SubsetScores, n: int) -> float:
+        return club_mi(s.logp_model[:n, :n]) - club_mi(s.logp_ref[:n, :n])
+
+    return lambda n: r_emi(id_scores, n) - r_emi(ood_scores, n)
+
+
+def subset_bound(scorer, id_scores: SubsetScores, ood_scores: SubsetScores, id_samples: Sequence[Sample],
+                 ood_samples: Sequence[Sample], divergence: dict, embedder, estimator: str = "representation",
+                 seed: int = 0) -> dict:
+    """Theorem 3.4's bound on R-EMID(ID -> subset) for one RPM, its terms, the EMID bound and the curve.
+
+    ``scorer`` is the estimator's ``CachedScorer`` (its policy gives the entropies, cached); ``divergence``
+    is the subset's ``shift_severity`` entry. delta_P / delta_Q are D_JS of the RPM's responses against the
+    golden ones on ID / on the subset (the same estimator and embedder as the input terms).
+    """
+    entropy_ref = scorer.entropies(ood_scores.contexts, ood_scores.ref_responses)  # [M]
+    entropy_model = scorer.entropies(ood_scores.contexts, ood_scores.model_responses)  # [M]
+    h = h_hat(entropy_ref, entropy_model)
+    delta_p = response_divergence(id_scores.model_responses, id_scores.ref_responses, embedder, estimator, seed)
+    delta_q = response_divergence(ood_scores.model_responses, ood_scores.ref_responses, embedder, estimator, seed)
+    terms = remid_bound(h["max"], divergence, delta_p, delta_q)
+    out = {**terms, "h_hat_robust": h["robust"], "h_hat_how": H_HAT_HOW,
+           "emid_bound": emid_bound(h["max"], divergence["input"], delta_p, delta_q)["value"]}
+    if id_scores.logp_model is not None and ood_scores.logp_model is not None:
+        curve = bound_curve(_embed(embedder, id_samples, id_scores.model_responses),
+                            _embed(embedder, ood_samples, ood_scores.model_responses), entropy_ref, entropy_model,
+                            r_emid_at(id_scores, ood_scores), divergence=partial(jsd, estimator=estimator, seed=seed))
+        out["curve"] = [{"n": c["n"], "bound": c["bound"], "r_emid": c["r_emid"]} for c in curve]
+    return out
+
+
+def subset_judgement(judge, samples: Sequence[Sample], responses: Sequence[str],
+                     progress: Callable[[int], None] | None = None) -> dict:
+    """WinRate / PointScore of the RPM's responses on one subset (``remid.judge.judge_responses``)."""
+    from remid.judge import judge_responses
+
+    return judge_responses(judge, samples, responses, progress=progress)

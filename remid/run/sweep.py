@@ -1,0 +1,153 @@
+"""``sweep(cfg)``: train every (model, method), evaluate each model's RPMs, then write the analysis report.
+
+A thin orchestrator over ``remid.run.train.train``, ``remid.run.evaluate.evaluate`` and
+``remid.analysis.report.build_report`` (paper section 3.4 and 4: figures 4, 5, 7, tables 12, 13). Configs
+are composed from the same tree as ``train.py`` / ``evaluate.py`` (``hydra.compose``), so any of their
+overrides passes through ``train_overrides`` / ``evaluate_overrides``. Each job runs inside its own
+try/except: a failure is recorded with its traceback (``failures`` in the report) and the rest go on.
+
+Reuse: a (model, method) whose run dir holds ``hf/config.json`` is not retrained (one with only
+``checkpoints/last.ckpt`` resumes); an evaluation writes to ``<run_dir>/evaluate/<model>/<remi|emi>`` with a
+``job.json`` of its overrides and its RPMs' file times, and is reused while both match (``refresh=true``
+re-runs it, still served by the generation and score caches under ``paths.cache_dir``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from pathlib import Path
+
+from omegaconf import DictConfig, open_dict
+
+log = logging.getLogger(__name__)
+
+
+def _compose(config_name: str, overrides: list[str]) -> DictConfig:
+    from hydra import compose
+
+    return compose(config_name=config_name, overrides=overrides)
+
+
+def _fingerprint(run_dir: Path) -> dict[str, int]:
+    """Modification times of what an evaluation reads from a train run (its hf/ files, else its config)."""
+    files = sorted((run_dir / "hf").glob("*")) if (run_dir / "hf").is_dir() else [run_dir / "config.yaml"]
+    return {str(f.relative_to(run_dir)): f.stat().st_mtime_ns for f in files if f.is_file()}
+
+
+def logger_choice(logger) -> str:
+    """The ``logger`` option a composed logger node came from: ``wandb``, ``csv`` or ``none`` (empty)."""
+    target = str((logger or {}).get("_target_", ""))
+    return "wandb" if target.endswith("WandbLogger") else "csv" if target.endswith("CSVLogger") else "none"
+
+
+def report_wandb(cfg: DictConfig) -> dict:
+    """The report's W&B settings: the sweep logger's project and offline flag; mode ``none`` unless it is W&B."""
+    if logger_choice(cfg.get("logger")) != "wandb":
+        return {"mode": "none"}
+    return {"mode": "offline" if cfg.logger.get("offline", True) else "online",
+            "project": cfg.logger.get("project", "remid"), "name": f"sweep-{cfg.name}"}
+
+
+class Sweep:
+    """State of one sweep: its config, the failures so far and the results written."""
+
+    def __init__(self, cfg: DictConfig) -> None:
+        self.cfg = cfg
+        self.root = Path(cfg.run_dir)
+        self.failures: list[dict] = []
+        self.logger = logger_choice(cfg.get("logger"))
+        self.paths = [f"paths.runs_dir={cfg.paths.runs_dir}", f"paths.cache_dir={cfg.paths.cache_dir}",
+                      f"logger={self.logger}"]
+
+    def attempt(self, stage: str, job: str, fn, *args):
+        """Run ``fn(*args)``; on an exception record it (stage, job, error, traceback) and return None."""
+        try:
+            return fn(*args)
+        except Exception as error:  # one failed job must not sink the sweep
+            log.exception("sweep: %s %s failed", stage, job)
+            self.failures.append({"stage": stage, "job": job, "error": f"{type(error).__name__}: {error}",
+                                  "traceback": traceback.format_exc()})
+            return None
+
+    def train_jobs(self, model: str) -> list[str]:
+        """Train (or reuse) each method on ``model``, runs that others start from (``init_from``) first."""
+        from remid.run.train import train
+
+        composed = {}
+        for method in self.cfg.methods:
+            cfg = self.attempt("train", f"{model}/{method}", _compose, "train",
+                               [f"model={model}", f"method={method}", *self.paths, *self.cfg.train_overrides])
+            if cfg is not None:
+                composed[method] = cfg
+        run_dirs = {str(Path(c.run_dir)): m for m, c in composed.items()}
+
+        def depth(method: str, seen: tuple = ()) -> int:
+            parent = run_dirs.get(str(Path(composed[method].method.get("init_from") or "")))
+            return 0 if parent is None or parent in seen else 1 + depth(parent, (*seen, method))
+
+        done = []
+        for method in sorted(composed, key=depth):
+            cfg, run_dir = composed[method], Path(composed[method].run_dir)
+            if (run_dir / "hf" / "config.json").exists():
+                log.info("sweep: reusing %s", run_dir)
+                done.append(method)
+                continue
+            if (run_dir / "checkpoints" / "last.ckpt").exists():
+                with open_dict(cfg):
+                    cfg.resume = True
+            if self.attempt("train", f"{model}/{method}", train, cfg) is not None:
+                done.append(method)
+        return [m for m in self.cfg.methods if m in done]
+
+    def evaluate_job(self, model: str, methods: list[str], tag: str, extra: list[str]) -> str | None:
+        """One evaluation of ``methods`` on ``model`` at ``<run_dir>/evaluate/<model>/<tag>``; its results.json."""
+        from remid.run.evaluate import evaluate
+
+        out = self.root / "evaluate" / model / tag
+        overrides = [f"model={model}", f"methods=[{','.join(methods)}]", *self.paths, f"run_dir={out}",
+                     *self.cfg.evaluate_overrides, *extra]
+        runs = Path(self.cfg.paths.runs_dir)
+        job = {"overrides": overrides, "rpms": {m: _fingerprint(runs / m / model) for m in methods}}
+        results, job_file = out / "results.json", out / "job.json"
+        if (not self.cfg.refresh and results.exists() and job_file.exists()
+                and json.loads(job_file.read_text(encoding="utf-8")) == job):
+            log.info("sweep: reusing %s", results)
+            return str(results)
+        if self.attempt(f"evaluate ({tag})", model, lambda: evaluate(_compose("evaluate", overrides))) is None:
+            return None
+        job_file.write_text(json.dumps(job, indent=2), encoding="utf-8")
+        return str(results)
+
+
+def sweep(cfg: DictConfig) -> dict:
+    """Run the sweep of ``cfg`` (conf/sweep.yaml); returns ``{"report", "results", "emi_results", "failures"}``."""
+    from remid.analysis.report import build_report
+
+    state = Sweep(cfg)
+    state.root.mkdir(parents=True, exist_ok=True)
+    results, emi = [], []
+    for model in cfg.models:
+        methods = state.train_jobs(model)
+        if not methods:
+            state.failures.append({"stage": "evaluate", "job": model, "error": "no trained RPM to evaluate",
+                                   "traceback": ""})
+            continue
+        results.append(state.evaluate_job(model, methods, "remi", list(cfg.remi_overrides)))
+        if cfg.emi:
+            emi.append(state.evaluate_job(model, methods, "emi", ["estimator=emi", *cfg.emi_overrides]))
+    results, emi = [r for r in results if r], [r for r in emi if r]
+    about = {"models": list(cfg.models), "methods": list(cfg.methods), "train_overrides": list(cfg.train_overrides),
+             "evaluate_overrides": list(cfg.evaluate_overrides), "remi_overrides": list(cfg.remi_overrides),
+             "emi": bool(cfg.emi), "emi_overrides": list(cfg.emi_overrides), "sweep_dir": str(state.root)}
+    (state.root / "sweep.json").write_text(json.dumps({**about, "results": results, "emi_results": emi,
+                                                       "failures": state.failures}, indent=2), encoding="utf-8")
+    report_dir = state.root / "report"
+    build_report(results, emi or None, out_dir=report_dir, model=cfg.table12_model, failures=state.failures,
+                 about=about, wandb=report_wandb(cfg))
+    print(f"sweep report -> {report_dir / 'index.md'}" + (f" ({len(state.failures)} failed jobs: see Failures there)"
+                                                           if state.failures else ""))
+    if cfg.strict and state.failures:
+        raise RuntimeError(f"{len(state.failures)} sweep jobs failed; see {report_dir / 'index.md'}")
+    return {"report": str(report_dir), "results": results, "emi_results": emi, "failures": state.failures}

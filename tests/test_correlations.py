@@ -1,0 +1,152 @@
+"""Correlations of the paper's analyses (figures 2, 4, 5, tables 13) on constructed cases and hand-built results."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from remid.analysis.correlations import (
+    bound_curve,
+    correlate,
+    coverage,
+    figure4_pairs,
+    remi_vs_winrate,
+    remid_vs_winrate_drop,
+    severity_pairs,
+    table13,
+)
+from remid.results import EvaluationResults, ModelResults, SubsetEstimate
+
+SUBSETS = ["id", "german", "chinese", "korean", "literature", "film", "gaming", "turn_level", "word_level"]
+CURVE_N = (8, 16, 32)
+
+
+def _subset(name: str, rng: np.random.Generator, id_r_emi: float, id_win: float, full: bool) -> SubsetEstimate:
+    r_emi = id_r_emi if name == "id" else float(rng.normal(-0.05, 0.05))
+    win = id_win if name == "id" else float(np.clip(0.45 + 2 * r_emi + rng.normal(0, 0.03), 0, 1))
+    est = SubsetEstimate(name, 32, r_emi + 0.1, 0.1, r_emi, (r_emi - 0.05, r_emi + 0.05),
+                         None if name == "id" else id_r_emi - r_emi)
+    if not full:
+        return est
+    est.judge = {"label": "reference-based judge (offline)", "judges": ["overlap"], "win_rate": win,
+                 "win_rate_ci": [win - 0.1, win + 0.1], "point_score": 1 + 9 * win,
+                 "point_score_ci": [9 * win, 2 + 9 * win], "n": 32, "missing": {"win_rate": 1, "point_score": 2},
+                 "per_judge": {}}
+    if name != "id":
+        d = {k: float(rng.uniform(0.1, 0.6)) for k in ("user", "character", "dialogue", "input")}
+        est.divergence = {"encoder": "char_ngram", "estimator": "knn", **d,
+                          "check": {"estimator": "classifier", **{k: v + 0.01 for k, v in d.items()}},
+                          "n_id": 32, "n_ood": 32}
+        base = sum(math.sqrt(v) for k, v in d.items() if k != "input")
+        value = 0.8 * base + 0.5 * (est.r_emid or 0.0) + 0.2
+        est.bound = {"h_hat": 1.2, "delta_p": 0.01, "delta_q": 0.02, "delta": 0.03, "sum_sqrt_djs": base,
+                     "divergence_term": 0.7 * base, "delta_term": 0.1, "value": value, "emid_bound": value + 0.1,
+                     "curve": [{"n": n, "bound": value + 1.0 / n + float(rng.normal(0, 0.01)),
+                                "r_emid": (est.r_emid or 0.0) + float(rng.normal(0, 0.3 / n))} for n in CURVE_N]}
+    return est
+
+
+def analysed_results(seed: int = 0, full: bool = True, names=("tiny_qwen3/sft", "tiny_qwen3/rl")) -> EvaluationResults:
+    """Two RPMs on 9 subsets with every analysis field (``full=False``: none of them)."""
+    rng = np.random.default_rng(seed)
+    models = []
+    for name in names:
+        id_r_emi = float(rng.normal(0.0, 0.02))
+        subsets = {s: _subset(s, rng, id_r_emi, 0.5 + id_r_emi, full) for s in SUBSETS}
+        models.append(ModelResults(name, name.split("/")[1], "tiny_qwen3", subsets))
+    return EvaluationResults({"name": "remi_tiny"}, models, "2026-01-01T00:00:00+00:00")
+
+
+def test_perfectly_linear_pairs_correlate_at_one_with_a_tiny_p():
+    x = list(range(10))
+    c = correlate(x, [3 * v - 2 for v in x])
+    assert c.ok and c.n == 10 and c.dropped == 0
+    assert c.pearson == pytest.approx(1.0) and c.spearman == pytest.approx(1.0)
+    assert c.pearson_p < 1e-10 and c.spearman_p < 1e-10
+    assert correlate(x, [-v for v in x]).pearson == pytest.approx(-1.0)
+
+
+def test_monotone_non_linear_pairs_have_spearman_one_above_pearson():
+    x = np.linspace(0, 6, 12)
+    c = correlate(list(x), list(np.exp(x)))
+    assert c.spearman == pytest.approx(1.0)
+    assert c.pearson < 0.95
+    assert c.pearson == pytest.approx(stats.pearsonr(x, np.exp(x)).statistic)
+
+
+def test_constant_or_too_few_pairs_give_none_with_a_reason():
+    constant = correlate([1, 2, 3, 4], [5, 5, 5, 5])
+    assert constant.pearson is None and constant.spearman_p is None and "y constant" in constant.reason
+    few = correlate([1.0, 2.0], [2.0, 4.0])
+    assert few.pearson is None and few.n == 2 and "fewer than 3" in few.reason
+    empty = correlate([], [])
+    assert not empty.ok and empty.n == 0
+    assert "n = 2" in few.summary()
+    with pytest.raises(ValueError, match="differ in length"):
+        correlate([1, 2, 3], [1, 2])
+
+
+def test_non_finite_pairs_are_dropped_and_counted():
+    x = [1.0, 2.0, float("nan"), 3.0, 4.0, None, 5.0, 6.0]
+    y = [2.0, 1.0, 3.0, float("inf"), 5.0, 4.0, 7.0, 6.5]
+    c = correlate(x, y)
+    clean = [(a, b) for a, b in zip(x, y, strict=True)
+             if a is not None and math.isfinite(a) and math.isfinite(b)]
+    assert c.n == len(clean) == 5 and c.dropped == 3
+    xs, ys = zip(*clean, strict=True)
+    assert c.pearson == pytest.approx(stats.pearsonr(xs, ys).statistic)
+    assert c.spearman_p == pytest.approx(stats.spearmanr(xs, ys).pvalue)
+
+
+def test_figure4_pairs_read_the_judge_and_the_winrate_drop():
+    res = analysed_results()
+    c = remi_vs_winrate(res)
+    assert len(c.points) == 2 * len(SUBSETS) and not c.missing
+    d = remid_vs_winrate_drop([(res, "/x/results.json")])
+    assert len(d.points) == 2 * (len(SUBSETS) - 1) and {p.source for p in d.points} == {"/x/results.json"}
+    for p in d.points:
+        model = next(m for m in res.models if m.name == p.model)
+        assert p.x == model.subsets[p.subset].r_emid
+        assert p.y == pytest.approx(model.subsets["id"].judge["win_rate"] - model.subsets[p.subset].judge["win_rate"])
+    assert d.correlation().pearson == pytest.approx(stats.pearsonr(d.x, d.y).statistic)
+    panels = figure4_pairs(res)
+    assert panels["4a"].missing == ["no EMI baseline results"] and not panels["4a"].points
+    emi_panels = figure4_pairs(res, analysed_results(seed=1))
+    assert emi_panels["4a"].x_label == "EMI" and len(emi_panels["4b"].points) == 16
+
+
+def test_bound_correlations_per_family_and_per_sample_size():
+    res = analysed_results()
+    families = table13(res)
+    assert {k: len(v.points) for k, v in families.items()} == {"user": 6, "character": 6, "dialogue": 4, "all": 16}
+    user = families["user"]
+    assert all(p.subset in ("german", "chinese", "korean") for p in user.points)
+    assert user.correlation().pearson == pytest.approx(stats.pearsonr(user.x, user.y).statistic)
+    steps = bound_curve(res)
+    assert [s.n for s in steps] == list(CURVE_N)
+    for step in steps:
+        entries = [e for m in res.models for s in m.subsets.values() if s.bound for e in s.bound["curve"]
+                   if e["n"] == step.n]
+        xs, ys = [e["bound"] for e in entries], [e["r_emid"] for e in entries]
+        assert step.correlation.pearson == pytest.approx(stats.pearsonr(xs, ys).statistic)
+        assert step.mean_bound == pytest.approx(np.mean(xs))
+
+
+def test_severity_pairs_and_coverage_say_what_is_missing():
+    res = analysed_results()
+    pairs = severity_pairs(res, "point_score", "character")
+    assert len(pairs.points) == 6
+    assert all(p.x == next(m for m in res.models if m.name == p.model).subsets[p.subset].divergence["input"]
+               for p in pairs.points)
+    with pytest.raises(ValueError, match="unknown judge score"):
+        severity_pairs(res, "elo")
+    bare = analysed_results(full=False)
+    empty = severity_pairs(bare, "win_rate")
+    assert not empty.points and len(empty.missing) == 16 and "no divergence" in empty.missing[0]
+    assert not empty.correlation().ok
+    assert coverage(bare) == {"divergence": {"present": 0, "expected": 16}, "bound": {"present": 0, "expected": 16},
+                              "judge": {"present": 0, "expected": 18}}
+    assert coverage(res)["judge"] == {"present": 18, "expected": 18}
