@@ -219,7 +219,7 @@ def test_analyses_ride_on_each_subset(hydra_ctx, runs_dir, tmp_path):
         # the curve's last point uses every sample: its R-EMID is the reported one
         last = b["curve"][-1]
         assert last["n"] == 6 and last["r_emid"] == pytest.approx(subsets[name]["r_emid"], abs=1e-9)
-    for name, est in subsets.items():
+    for est in subsets.values():
         j = est["judge"]
         assert j["n"] == 6 and "not an LLM" in j["label"] and 0 <= j["win_rate"] <= 1 and 1 <= j["point_score"] <= 10
     assert "D_JS user" in (out / "analysis_table.md").read_text()
