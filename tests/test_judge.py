@@ -23,7 +23,7 @@ from remid.judge import (
     winner_from_text,
 )
 from remid.llm import ChatRequest, LLMClient, OpenAIChatBackend, TransformersBackend
-from tests.test_llm import GARBAGE, ChatServer
+from tests.test_llm import GARBAGE, serving
 
 SECRET = "sk-remid-judge-test-4b1d"
 KEYS = {"label", "judges", "win_rate", "win_rate_ci", "point_score", "point_score_ci", "n", "missing", "per_judge"}
@@ -231,18 +231,7 @@ def test_judge_responses_checks_its_inputs(id_samples):
 # ------------------------------------------------------------------------------------------------ HTTP
 @pytest.fixture(scope="module")
 def tiny_server(tiny_qwen3):
-    backend = TransformersBackend("tiny:qwen3", batch_size=3)
-
-    def generate(messages, max_tokens):
-        return backend.complete(ChatRequest(messages, task="serve", max_tokens=max_tokens))
-
-    assert backend.generator is not None  # load before serving, not inside a client timeout
-    server = ChatServer(generate)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    yield from serving(TransformersBackend("tiny:qwen3", batch_size=3))
 
 
 def test_tiny_model_judge_over_http_is_counted_missing(tiny_server, id_samples, tmp_path):

@@ -126,18 +126,23 @@ def local_backend(tiny_qwen3):
     return TransformersBackend("tiny:qwen3", batch_size=2)
 
 
-@pytest.fixture(scope="module")
-def chat_server(local_backend):
+def serving(backend):
+    """A fixture body: ``backend`` served on loopback by a ``ChatServer`` until the fixture ends."""
     def generate(messages, max_tokens):
-        return local_backend.complete(ChatRequest(messages, task="serve", max_tokens=max_tokens))
+        return backend.complete(ChatRequest(messages, task="serve", max_tokens=max_tokens))
 
-    assert local_backend.generator is not None  # load the model before serving, not inside a client timeout
+    assert backend.generator is not None  # load the model before serving, not inside a client timeout
     server = ChatServer(generate)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def chat_server(local_backend):
+    yield from serving(local_backend)
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from pathlib import Path
 import hydra
 import numpy as np
 from omegaconf import DictConfig, OmegaConf, open_dict
+from tqdm.auto import tqdm
 
 from remid.data.readers import load_samples, select_subsets
 from remid.data.schema import SHIFT_FAMILIES
@@ -58,18 +59,24 @@ def family_means(subsets: dict[str, dict]) -> dict[str, float]:
     return out
 
 
-def score_variant(cfg: DictConfig, subsets: dict[str, list]) -> dict:
+def score_variant(cfg: DictConfig, subsets: dict[str, list], label: str = "") -> dict:
     """Perplexity and diagnostics of one estimator on every subset."""
     estimator = build_estimator(cfg)
     reduction = cfg.estimator.reduction
     out = {}
+    total = sum(map(len, subsets.values()))
+    reasoning_bar = tqdm(total=total if estimator.uses_reasoning else 0, desc=f"{label}: reasoning r = f_R(x)",
+                         unit="sample", disable=not estimator.uses_reasoning)
+    scoring_bar = tqdm(total=total, desc=f"{label}: reference matrices", unit="row")
     for name, samples in subsets.items():
-        reasoning = estimator.reasoning(samples) if estimator.uses_reasoning else None
-        contexts, logp = estimator.reference_scores(samples, reasoning)
+        reasoning = estimator.reasoning(samples, reasoning_bar.update) if estimator.uses_reasoning else None
+        contexts, logp = estimator.reference_scores(samples, reasoning, scoring_bar.update)
         tokens = sum(len(estimator.scorer.response_ids(s.golden_response, contexts[0])) for s in samples)
         out[name] = {"n": len(samples), "tokens": tokens,
                      "perplexity": math.exp(-float(np.trace(logp["sum"])) / tokens),
                      "mi_ref": club_mi(logp[reduction]), "diagnostics": pair_diagnostics(logp[reduction]).as_dict()}
+    reasoning_bar.close()
+    scoring_bar.close()
     del estimator
     gc.collect()
     return out
@@ -108,7 +115,7 @@ def ablation(cfg: DictConfig) -> dict[str, dict]:
     results = {}
     for name, overrides in variants.items():
         variant = with_estimator(cfg, overrides or {})
-        scored = score_variant(variant, subsets)
+        scored = score_variant(variant, subsets, (overrides or {}).get("label", name))
         results[(overrides or {}).get("label", name)] = {"reasoner": variant.estimator.reasoner, "policy": variant.estimator.policy,
                           "families": family_means(scored), "subsets": scored}
     (run_dir / "ablation.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -104,12 +104,18 @@ def sequence_logprobs(model, context_ids: Sequence[Sequence[int]], response_ids:
 
     A tuple of reductions gives ``{reduction: [B]}`` from one forward pass.
     """
+    return _per_pair(token_logprobs, model, context_ids, response_ids, reduction, pad_id)
+
+
+def _per_pair(per_token: Callable[[object, PackedBatch], torch.Tensor], model, context_ids, response_ids,
+              reduction: str | tuple[str, ...], pad_id: int) -> torch.Tensor | dict[str, torch.Tensor]:
+    """``per_token`` ([B, L] values at response tokens) reduced over each response. -> [B] or {reduction: [B]}"""
     batch = pack(context_ids, response_ids, pad_id)
-    scores = token_logprobs(model, batch)
-    mask = batch.response_mask.to(scores.device)
+    values = per_token(model, batch)
+    mask = batch.response_mask.to(values.device)
     if isinstance(reduction, str):
-        return reduce_logprobs(scores, mask, reduction)
-    return {name: reduce_logprobs(scores, mask, name) for name in reduction}
+        return reduce_logprobs(values, mask, reduction)
+    return {name: reduce_logprobs(values, mask, name) for name in reduction}
 
 
 def token_entropies(model, batch: PackedBatch) -> torch.Tensor:
@@ -137,12 +143,7 @@ def sequence_entropies(model, context_ids: Sequence[Sequence[int]], response_ids
     model's next-token distribution at every response position (``token_entropies``), in one forward
     pass per batch like ``sequence_logprobs``. A tuple of reductions gives ``{reduction: [B]}``.
     """
-    batch = pack(context_ids, response_ids, pad_id)
-    entropies = token_entropies(model, batch)
-    mask = batch.response_mask.to(entropies.device)
-    if isinstance(reduction, str):
-        return reduce_logprobs(entropies, mask, reduction)
-    return {name: reduce_logprobs(entropies, mask, name) for name in reduction}
+    return _per_pair(token_entropies, model, context_ids, response_ids, reduction, pad_id)
 
 
 def _cache_kwarg(model) -> str:
