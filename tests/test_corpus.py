@@ -96,3 +96,23 @@ def test_post_training_samples_are_multilingual_and_disjoint_from_the_test_sampl
     for marker in ("Ich ", "Yo ", "我", "私", "저"):
         assert marker in joined
     assert corpus.post_training_samples(20) == samples[:20]  # deterministic
+
+
+def test_weighted_post_training_holds_its_kinds_and_stays_disjoint():
+    """The policy's recipe: more Korean and word-level topic swaps, still no test sample's text."""
+    from collections import Counter
+
+    from hydra.utils import instantiate
+    from omegaconf import OmegaConf
+
+    from remid.models.pretrained.build import POLICY_POST_TRAIN
+
+    spec = OmegaConf.create(POLICY_POST_TRAIN.split("=", 1)[1])
+    samples = instantiate(spec)
+    assert len(samples) == 3000
+    texts = ["\n".join([s.user_persona, *(t.text for t in s.dialogue_context), s.golden_response]) for s in samples]
+    assert leaks(texts) == []
+    hangul = Counter(any("\uac00" <= ch <= "\ud7a3" for ch in s.user_persona) for s in samples)[True]
+    assert 0.12 < hangul / len(samples) < 0.20  # weight 0.16 (0.09 in the corpus mix)
+    with pytest.raises(ValueError, match="unknown conversation kinds"):
+        corpus.post_training_samples(5, weights={"klingon": 1.0})

@@ -30,6 +30,9 @@ N_DOCUMENTS = 24_000
 # Share of documents per kind; the rest are English conversations with real-world figures.
 KIND_WEIGHTS = {"en_real": 0.30, "en_fictional": 0.20, "en_long": 0.05,
                 **{lang: 0.09 for lang in g.USER_SHIFT_LANGS}}
+# Kinds post-training may also weigh: a last query whose topic is swapped for one named earlier (the
+# word-level composition's move, on other personas and characters than the benchmark's).
+POST_TRAIN_KINDS = (*KIND_WEIGHTS, "en_word_level")
 USER_LABEL = {"english": "User", "german": "Nutzer", "spanish": "Usuario", "chinese": "用户",
               "japanese": "ユーザー", "korean": "사용자"}
 TEST_SPLITS = ("IDTest", "OOD1Test", "OOD2Test", "OOD3Test")
@@ -87,24 +90,32 @@ def _dialogue(rng: random.Random, kind: str, en_personas, local_personas, reals,
     char = rng.choice(fictional if kind == "en_fictional" else reals)
     if kind == "en_long":
         pairs = g.turn_level_dialogue(rng, persona, char)
+    elif kind == "en_word_level":
+        pairs = g.word_level_dialogue(rng, persona, char)[0]
     else:
         pairs = g.english_dialogue(rng, persona, char, opener=rng.random() < 0.7)["pairs"]
     return "english", persona["text"], char, char["name"], pairs
 
 
-def _conversations(n: int, seed: int) -> Iterator[tuple[str, str, dict, str, list[tuple[str, str]], random.Random]]:
+def _conversations(n: int, seed: int, weights: dict[str, float] | None = None,
+                   ) -> Iterator[tuple[str, str, dict, str, list[tuple[str, str]], random.Random]]:
     """``n`` conversations ``(language, persona, character, shown name, pairs, rng)``, deterministic in
-    ``seed``, none holding a benchmark test sample's golden response or whole dialogue."""
+    ``seed``, none holding a benchmark test sample's golden response or whole dialogue. ``weights``: the
+    share of each kind (default ``KIND_WEIGHTS``; ``POST_TRAIN_KINDS`` adds ``en_word_level``)."""
+    weights = KIND_WEIGHTS if weights is None else weights
+    unknown = set(weights) - set(POST_TRAIN_KINDS)
+    if unknown:
+        raise ValueError(f"unknown conversation kinds {sorted(unknown)}; expected some of {sorted(POST_TRAIN_KINDS)}")
     goldens, dialogues = test_texts()
     first_turns = {d[0]: d for d in dialogues}  # a whole test dialogue can only occur where its first turn does
     rng = random.Random(seed)
     en_personas = g.english_personas(rng, 2000)
     local = {tag: g.local_personas(rng, lang, 400, tag == "korean") for tag, lang in g.USER_SHIFT_LANGS.items()}
     reals, fictional = g.real_characters(), g.fictional_characters()
-    kinds, weights = zip(*KIND_WEIGHTS.items(), strict=True)
+    kinds, shares = zip(*weights.items(), strict=True)
     written = 0
     while written < n:
-        kind = rng.choices(kinds, weights)[0]
+        kind = rng.choices(kinds, shares)[0]
         lang, persona_text, char, name, pairs = _dialogue(rng, kind, en_personas, local, reals, fictional)
         turns = [t for pair in pairs for t in pair]
         if any(t in goldens for t in turns) or _holds_dialogue(turns, first_turns):
@@ -119,7 +130,7 @@ def documents(n: int = N_DOCUMENTS, seed: int = CORPUS_SEED) -> Iterator[str]:
         yield _render(rng, lang, persona_text, char, name, pairs)
 
 
-def post_training_samples(n: int = 800, seed: int = POST_TRAIN_SEED) -> list:
+def post_training_samples(n: int = 800, seed: int = POST_TRAIN_SEED, weights: dict[str, float] | None = None) -> list:
     """``n`` benchmark-format samples (tag ``PostTrain``) drawn like the corpus, in all six languages.
 
     The paper's estimator starts from a *post-trained* LLM (Qwen3-8B), instruction-tuned far beyond
@@ -130,7 +141,7 @@ def post_training_samples(n: int = 800, seed: int = POST_TRAIN_SEED) -> list:
     from remid.data.schema import Sample, Turn
 
     samples = []
-    for i, (_, persona_text, char, _, pairs, _) in enumerate(_conversations(n, seed)):
+    for i, (_, persona_text, char, _, pairs, _) in enumerate(_conversations(n, seed, weights)):
         context, golden = g._context(pairs)
         turns = tuple(Turn("user" if "user_query" in t else "agent", next(iter(t.values()))) for t in context)
         samples.append(Sample(f"PostTrain-{i}", persona_text, dict(char["record"]), turns, golden, "PostTrain"))
