@@ -155,6 +155,9 @@ def _fmt(value: float | None) -> str:
     return MISSING if value is None else f"{value:.3f}"
 
 
+EMPTY_WARN = 0.5  # share of empty RPM responses above which a cell is marked EMPTY_MARK
+EMPTY_MARK = "‡"
+EMPTY_NOTE = f"{EMPTY_MARK} most of this RPM's responses on this subset are empty: its R-EMI there scores empty answers."
 UNINFORMATIVE_MARK = "†"
 UNINFORMATIVE_NOTE = (f"{UNINFORMATIVE_MARK} the estimator is near chance on this subset (see the estimator table): "
                       "numbers on this subset are not informative.")
@@ -166,6 +169,12 @@ def uninformative_subsets(results: EvaluationResults) -> list[str]:
     return [s for s in EVAL_SUBSETS if s in flagged]
 
 
+def _marks(est: SubsetEstimate) -> str:
+    """† where the estimator is near chance, ‡ where most of the RPM's responses are empty."""
+    return ((UNINFORMATIVE_MARK if est.informative is False else "")
+            + (EMPTY_MARK if est.extra.get("empty_responses", 0.0) > EMPTY_WARN else ""))
+
+
 def remid_table_markdown(results: EvaluationResults, metric: str = "r_emi") -> str:
     """Markdown laid out like paper table 20: a family header line, then ID G. S. C. J. K. L. F. T. G. T. W. Avg.
 
@@ -175,11 +184,13 @@ def remid_table_markdown(results: EvaluationResults, metric: str = "r_emi") -> s
     header = ["Model (method)", *COLUMN_LABELS.values(), "Avg."]
     lines = ["| " + " | ".join(FAMILY_HEADER) + " |", "|" + "---|" * len(header), "| " + " | ".join(header) + " |"]
     for model, (label, values, avg) in zip(results.models, table_rows(results, metric), strict=True):
-        cells = [_fmt(v) + (UNINFORMATIVE_MARK if v is not None and model.subsets[s].informative is False else "")
+        cells = [_fmt(v) + (_marks(model.subsets[s]) if v is not None else "")
                  for s, v in zip(EVAL_SUBSETS, values, strict=True)]
         lines.append("| " + " | ".join([label, *cells, _fmt(avg)]) + " |")
     if uninformative_subsets(results):
         lines += ["", UNINFORMATIVE_NOTE]
+    if any(e.extra.get("empty_responses", 0.0) > EMPTY_WARN for m in results.models for e in m.subsets.values()):
+        lines += ["", EMPTY_NOTE]
     return "\n".join(lines)
 
 

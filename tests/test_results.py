@@ -127,3 +127,14 @@ def test_estimator_table_and_json_carry_the_diagnostics(tmp_path):
     raw = json.loads((tmp_path / "results.json").read_text())["models"][0]["subsets"]
     assert raw["german"]["informative"] is False and raw["german"]["diagnostics"]["ref"]["mean_rank"] == 4.5
     assert EvaluationResults.from_json(tmp_path / "results.json") == res
+
+
+def test_empty_responses_are_marked_and_explained():
+    res = results()
+    res.models[0].subsets["film"].extra["empty_responses"] = 0.84
+    res.models[0].subsets["id"].extra["empty_responses"] = 0.1
+    table = remid_table_markdown(res)
+    row = cells(table, 3)
+    assert row[EVAL_SUBSETS.index("film") + 1].endswith("‡") and not row[1].endswith("‡")
+    assert "most of this RPM's responses on this subset are empty" in table
+    assert "‡" not in remid_table_markdown(results())

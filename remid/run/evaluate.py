@@ -33,6 +33,7 @@ from remid.models.chat import context_text, fit_prompt
 from remid.models.loading import load_model, model_fingerprint, resolve_model_path
 from remid.models.logprobs import REDUCTIONS
 from remid.results import (
+    EMPTY_WARN,
     METRICS,
     EvaluationResults,
     ModelResults,
@@ -257,8 +258,14 @@ def summarize(scores: dict[str, SubsetScores], n_boot: int, seed: int) -> dict[s
                                    r_emi=s.r_emi, r_emi_ci=tuple(cis.get("r_emi", nan)), r_emid=r_emid,
                                    r_emid_ci=r_emid_ci, mi_model_ci=cis.get("mi_model"), mi_ref_ci=cis.get("mi_ref"),
                                    diagnostics=diagnostics,
-                                   extra={k: v for k, v in s.extra.items() if k != "logp"})
+                                   extra={**{k: v for k, v in s.extra.items() if k != "logp"},
+                                          "empty_responses": empty_share(s.model_responses)})
     return out
+
+
+def empty_share(responses: list[str]) -> float:
+    """Share of the RPM's parsed responses that are empty (e.g. a thinking RPM that never closed its thinking)."""
+    return sum(not r.strip() for r in responses) / len(responses) if responses else 0.0
 
 
 def compare(baseline: tuple[str, dict[str, np.ndarray | None]], scores: dict[str, SubsetScores], n_boot: int,
@@ -286,6 +293,12 @@ def warn_uninformative(results: EvaluationResults) -> list[str]:
             f"estimator near chance on {subset}: it cannot tell a context's own reference response from the "
             f"others' ({PairDiagnostics(**ref).summary()}; I(X_R; Y_ref) = {est.mi_ref:.3f}, 95% CI "
             f"[{est.mi_ref_ci[0]:.3f}, {est.mi_ref_ci[1]:.3f}]). Numbers on this subset are not informative.")
+    for model in results.models:
+        empty = {k: e.extra.get("empty_responses", 0.0) for k, e in model.subsets.items()}
+        if any(v > EMPTY_WARN for v in empty.values()):
+            messages.append(f"{model.name}: most responses are empty on " + ", ".join(
+                f"{k} ({v:.0%})" for k, v in empty.items() if v > EMPTY_WARN) + " (marked ‡): its R-EMI there scores "
+                "empty answers (a thinking RPM that never closed its thinking, or one that answers with EOS).")
     if first is not None and any(e.informative is None for e in first.subsets.values()):
         messages.append("estimator diagnostics need the full N x N matrices (estimator.negatives=null): "
                         "not checked in this run.")
