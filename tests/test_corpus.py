@@ -105,9 +105,9 @@ def test_weighted_post_training_holds_its_kinds_and_stays_disjoint():
     from hydra.utils import instantiate
     from omegaconf import OmegaConf
 
-    from remid.models.pretrained.build import POLICY_POST_TRAIN
+    from remid.models.pretrained.build import POST_TRAIN
 
-    spec = OmegaConf.create(POLICY_POST_TRAIN.split("=", 1)[1])
+    spec = OmegaConf.create(POST_TRAIN.split("=", 1)[1])
     samples = instantiate(spec)
     assert len(samples) == 3000
     texts = ["\n".join([s.user_persona, *(t.text for t in s.dialogue_context), s.golden_response]) for s in samples]

@@ -212,6 +212,7 @@ def test_analyses_ride_on_each_subset(hydra_ctx, runs_dir, tmp_path):
     assert german["user"] > literature["user"] and literature["character"] > german["character"]
     assert all(0 <= german[z] <= np.log(2) + 1e-9 for z in ("user", "character", "dialogue", "input"))
     assert german["check"]["estimator"] == "classifier" and "input" in german["check"]
+    assert subsets["german"]["bound"]["delta_p"] == subsets["literature"]["bound"]["delta_p"]  # one RPM, one ID
     for name in ("german", "literature"):
         b = subsets[name]["bound"]
         again = remid_bound(b["h_hat"], subsets[name]["divergence"], b["delta_p"], b["delta_q"])

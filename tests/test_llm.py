@@ -62,8 +62,17 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args) -> None:  # keep pytest output clean
         pass
 
+    def finish_handling(self) -> None:
+        """Leave the server's in-flight count, once: before the answer is written, since the client may send its
+        next request as soon as it has read it (before this thread would reach its ``finally``)."""
+        if not getattr(self, "counted_out", True):
+            self.counted_out = True
+            with self.server.lock:
+                self.server.in_flight -= 1
+
     def send(self, status: int, body: dict, headers: dict | None = None) -> None:
         data = json.dumps(body).encode()
+        self.finish_handling()
         try:
             self.send_response(status)
             for name, value in {"Content-Type": "application/json", **(headers or {})}.items():
@@ -93,11 +102,11 @@ class Handler(BaseHTTPRequestHandler):
             server.in_flight += 1
             server.max_in_flight = max(server.max_in_flight, server.in_flight)
             server.auth.add(self.headers.get("Authorization"))
+        self.counted_out = False
         try:
             self.respond(server, mode, n, body, content)
         finally:
-            with server.lock:
-                server.in_flight -= 1
+            self.finish_handling()
 
     def respond(self, server: ChatServer, mode: str, n: int, body: dict, content: str) -> None:
         valid = json.dumps({"answer": content})

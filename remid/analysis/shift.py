@@ -10,7 +10,7 @@ scoring contexts and N x N matrices) and returns the dict stored on ``SubsetEsti
   same for every RPM.
 * ``subset_bound``: the R-EMID upper bound of theorem 3.4 (eq. 1) with every term, the EMID bound (eq. 4)
   and the bound against the sample size (figure 5), per RPM and shifted subset.
-* ``subset_judgement``: WinRate and PointScore from the configured judge (``remid.judge``).
+* WinRate and PointScore come from the configured judge (``remid.judge.judge_responses``).
 
 H_hat = max_x [H(Q_{Y|x,r}) + H(P_{Ytheta|x,r})] is estimated as stated in ``H_HAT_HOW``: the paper (and
 the EMID reference code) never say how; ``remid.estimators.bound.h_hat`` does the arithmetic.
@@ -63,19 +63,26 @@ def r_emid_at(id_scores: SubsetScores, ood_scores: SubsetScores) -> Callable[[in
     return lambda n: r_emi(id_scores, n) - r_emi(ood_scores, n)
 
 
+def id_delta(id_scores: SubsetScores, embedder, estimator: str = "representation", seed: int = 0) -> float:
+    """delta_P of theorem 3.4: D_JS of the RPM's responses against the golden ones on ID (once per RPM)."""
+    return response_divergence(id_scores.model_responses, id_scores.ref_responses, embedder, estimator, seed)
+
+
 def subset_bound(scorer, id_scores: SubsetScores, ood_scores: SubsetScores, id_samples: Sequence[Sample],
                  ood_samples: Sequence[Sample], divergence: dict, embedder, estimator: str = "representation",
-                 seed: int = 0) -> dict:
+                 seed: int = 0, delta_p: float | None = None) -> dict:
     """Theorem 3.4's bound on R-EMID(ID -> subset) for one RPM, its terms, the EMID bound and the curve.
 
     ``scorer`` is the estimator's ``CachedScorer`` (its policy gives the entropies, cached); ``divergence``
     is the subset's ``shift_severity`` entry. delta_P / delta_Q are D_JS of the RPM's responses against the
-    golden ones on ID / on the subset (the same estimator and embedder as the input terms).
+    golden ones on ID / on the subset (the same estimator and embedder as the input terms); pass ``delta_p``
+    (``id_delta``) when bounding several subsets of one RPM, so it is computed once.
     """
     entropy_ref = scorer.entropies(ood_scores.contexts, ood_scores.ref_responses)  # [M]
     entropy_model = scorer.entropies(ood_scores.contexts, ood_scores.model_responses)  # [M]
     h = h_hat(entropy_ref, entropy_model)
-    delta_p = response_divergence(id_scores.model_responses, id_scores.ref_responses, embedder, estimator, seed)
+    if delta_p is None:
+        delta_p = id_delta(id_scores, embedder, estimator, seed)
     delta_q = response_divergence(ood_scores.model_responses, ood_scores.ref_responses, embedder, estimator, seed)
     terms = remid_bound(h["max"], divergence, delta_p, delta_q)
     out = {**terms, "h_hat_robust": h["robust"], "h_hat_how": H_HAT_HOW,
@@ -87,10 +94,3 @@ def subset_bound(scorer, id_scores: SubsetScores, ood_scores: SubsetScores, id_s
         out["curve"] = [{"n": c["n"], "bound": c["bound"], "r_emid": c["r_emid"]} for c in curve]
     return out
 
-
-def subset_judgement(judge, samples: Sequence[Sample], responses: Sequence[str],
-                     progress: Callable[[int], None] | None = None) -> dict:
-    """WinRate / PointScore of the RPM's responses on one subset (``remid.judge.judge_responses``)."""
-    from remid.judge import judge_responses
-
-    return judge_responses(judge, samples, responses, progress=progress)

@@ -18,7 +18,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 from tqdm.auto import tqdm
 
-from remid.analysis.shift import shift_severity, subset_bound, subset_judgement
+from remid.analysis.shift import id_delta, shift_severity, subset_bound
 from remid.cache import JsonlCache
 from remid.data.readers import load_samples, select_subsets
 from remid.data.schema import EVAL_SUBSETS, Sample
@@ -28,6 +28,7 @@ from remid.estimators.diagnostics import PairDiagnostics, pair_diagnostics
 from remid.estimators.remi import Estimator, SubsetScores
 from remid.estimators.scoring import CachedScorer
 from remid.generation.base import SamplingParams
+from remid.judge import judge_responses
 from remid.methods.rpm import RPMSpec, rpm_spec
 from remid.models.chat import context_text, fit_prompt
 from remid.models.loading import load_model, model_fingerprint, resolve_model_path
@@ -227,16 +228,19 @@ def analyse(cfg: DictConfig, model: ModelResults, scorer: CachedScorer, subsets:
             embedder, judge) -> None:
     """Attach shift severity, theorem 3.4's bound and the judges' scores to ``model``'s subsets (cfg.analyses)."""
     an = cfg.analyses
+    delta_p = None
     for name, est in model.subsets.items():
         est.divergence = severity.get(name) if an.divergence else None
         if an.bound and name in severity and "id" in scores:
+            if delta_p is None:
+                delta_p = id_delta(scores["id"], embedder, an.divergence_estimator, cfg.seed)
             est.bound = subset_bound(scorer, scores["id"], scores[name], subsets["id"], subsets[name],
-                                     severity[name], embedder, an.divergence_estimator, cfg.seed)
+                                     severity[name], embedder, an.divergence_estimator, cfg.seed, delta_p)
     if judge is not None:
         with tqdm(total=judge.units(sum(map(len, subsets.values()))), desc=f"{model.name}: judge",
                   unit="judgment") as bar:
             for name, samples in subsets.items():
-                model.subsets[name].judge = subset_judgement(judge, samples, responses[name], bar.update)
+                model.subsets[name].judge = judge_responses(judge, samples, responses[name], progress=bar.update)
 
 
 def summarize(scores: dict[str, SubsetScores], n_boot: int, seed: int) -> dict[str, SubsetEstimate]:

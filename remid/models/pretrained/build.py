@@ -21,21 +21,20 @@ from pathlib import Path
 from remid.models.pretrained import MANIFEST, ROOT, SHIPPED, file_sha256
 
 CONF_DIR = ROOT.parents[2] / "conf"
-# The estimator modules also train on 2,000 multilingual post-training samples (see
-# remid.data.mini.corpus.post_training_samples): the tiny stand-in for a post-trained estimator base.
-POST_TRAIN = "+method.datamodule.extra_train={_target_: remid.data.mini.corpus.post_training_samples, n: 2000}"
-# The policy's: 3,000 samples with more Korean and Chinese (scripts the 6,000-token BPE splits finest) and
-# word-level topic swaps (en_word_level), the subsets where 2,000 evenly drawn samples left it near chance.
-POLICY_WEIGHTS = ("{en_real: 0.22, en_fictional: 0.15, en_long: 0.05, en_word_level: 0.08, german: 0.08, "
-                  "spanish: 0.08, chinese: 0.10, japanese: 0.08, korean: 0.16}")
-POLICY_POST_TRAIN = ("+method.datamodule.extra_train={_target_: remid.data.mini.corpus.post_training_samples, "
-                     f"n: 3000, weights: {POLICY_WEIGHTS}}}")
+# Both estimator modules also train on 3,000 multilingual post-training samples (see
+# remid.data.mini.corpus.post_training_samples): the tiny stand-in for a post-trained estimator base. The
+# mix leans towards Korean and Chinese (scripts the 6,000-token BPE splits finest) and word-level topic swaps
+# (en_word_level), the subsets where 2,000 evenly drawn samples left the estimator near chance.
+POST_TRAIN_WEIGHTS = ("{en_real: 0.22, en_fictional: 0.15, en_long: 0.05, en_word_level: 0.08, german: 0.08, "
+                      "spanish: 0.08, chinese: 0.10, japanese: 0.08, korean: 0.16}")
+POST_TRAIN = ("+method.datamodule.extra_train={_target_: remid.data.mini.corpus.post_training_samples, "
+              f"n: 3000, weights: {POST_TRAIN_WEIGHTS}}}")
 # name -> train.py overrides. Pretraining: one pass over 16,000 corpus documents (~400 steps of 16 x 1,024 tokens).
 RECIPES: dict[str, list[str]] = {
     "qwen3": ["method=pretrain", "model=tiny_qwen3_random", "trainer.max_epochs=1", "method.datamodule.n_documents=16000"],
     "llama": ["method=pretrain", "model=tiny_llama_random", "trainer.max_epochs=1", "method.datamodule.n_documents=16000"],
     "remi_tiny_reasoner": ["method=sft_reasoner", "model=tiny_qwen3", "trainer.max_epochs=2", POST_TRAIN],
-    "remi_tiny_policy": ["method=sft_policy", "model=tiny_qwen3", "trainer.max_epochs=4", POLICY_POST_TRAIN],
+    "remi_tiny_policy": ["method=sft_policy", "model=tiny_qwen3", "trainer.max_epochs=4", POST_TRAIN],
 }
 
 
