@@ -91,5 +91,7 @@ def test_mixed_precision_training_keeps_float32_master_weights(hydra_ctx, overri
     assert training_dtype(hydra_ctx("train", overrides)) == dtype
 
 
-def test_real_estimator_decodes_without_repetition_penalty():
-    assert OmegaConf.load(CONF / "estimator" / "remi.yaml").reasoning_repetition_penalty == 1.0
+@pytest.mark.parametrize("name", ["remi", "remi_tiny", "corl"])
+def test_reasoning_decodes_without_repetition_penalty(name):
+    """A penalty > 1 also hits the prompt's tokens, pushing r off the input words it should restate."""
+    assert OmegaConf.load(CONF / "estimator" / f"{name}.yaml").reasoning_repetition_penalty == 1.0

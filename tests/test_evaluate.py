@@ -171,14 +171,15 @@ def test_emi_baseline_scores_without_reasoning(hydra_ctx, runs_dir, tmp_path, ca
     assert verify(tmp_path / "out", entries=2) == []
 
 
-def test_default_estimator_beats_chance_on_id_a_user_and_a_character_shift(hydra_ctx, runs_dir, tmp_path, capsys):
-    """The shipped estimator scores each reference response best under its own context, well above chance."""
+def test_default_estimator_beats_chance_on_id_two_user_shifts_and_a_character_shift(hydra_ctx, runs_dir, tmp_path, capsys):
+    """The shipped estimator scores each reference response best under its own context, well above chance
+    (Korean was near chance while the reasoner decoded with a repetition penalty on its prompt's tokens)."""
     results = evaluate(hydra_ctx("evaluate", [f"paths.runs_dir={runs_dir}", f"paths.cache_dir={tmp_path / 'cache'}",
-                                              f"run_dir={tmp_path / 'out'}", "shift.subsets=[id,german,literature]",
+                                              f"run_dir={tmp_path / 'out'}", "shift.subsets=[id,german,korean,literature]",
                                               "data.eval_limit=32",
                                               "logger=none", "estimator.n_boot=200",
                                               "generation.sampling.max_new_tokens=48"]))
-    for subset in ("id", "german", "literature"):
+    for subset in ("id", "german", "korean", "literature"):
         est = results.models[0].subsets[subset]
         ref = est.diagnostics["ref"]
         assert ref["column_p_value"] < 0.01 and ref["column_mean_rank"] < 0.8 * ref["chance_rank"], (subset, ref)
