@@ -13,6 +13,7 @@ from remid.analysis.correlations import (
     correlate,
     coverage,
     figure4_pairs,
+    information_share_vs_winrate,
     remi_vs_winrate,
     remid_vs_winrate_drop,
     severity_pairs,
@@ -116,6 +117,25 @@ def test_figure4_pairs_read_the_judge_and_the_winrate_drop():
     assert panels["4a"].missing == ["no EMI baseline results"] and not panels["4a"].points
     emi_panels = figure4_pairs(res, analysed_results(seed=1))
     assert emi_panels["4a"].x_label == "EMI" and len(emi_panels["4b"].points) == 16
+
+
+def test_information_share_uses_only_informative_subsets():
+    res = analysed_results()
+    for model in res.models:
+        for name, est in model.subsets.items():
+            est.mi_model, est.mi_ref = 0.02 + 0.1 * est.judge["win_rate"], 0.1
+            blind = name in ("korean", "word_level")
+            est.diagnostics = {"ref": {"informative": not blind}}
+            est.mi_ref_ci = (0.05, 0.15)
+    res.models[0].subsets["film"].mi_ref_ci = (-0.01, 0.2)  # interval spans 0: not informative either
+    pairs = information_share_vs_winrate(res)
+    assert len(pairs.points) == 2 * (len(SUBSETS) - 2) - 1 and len(pairs.missing) == 5
+    assert all("not informative" in m for m in pairs.missing)
+    for p in pairs.points:
+        est = next(m for m in res.models if m.name == p.model).subsets[p.subset]
+        assert p.x == pytest.approx(est.mi_model / est.mi_ref) and p.y == est.judge["win_rate"]
+    assert pairs.correlation().pearson == pytest.approx(1.0)
+    assert information_share_vs_winrate(analysed_results()).points == []  # no diagnostics: nothing to trust
 
 
 def test_bound_correlations_per_family_and_per_sample_size():

@@ -189,6 +189,23 @@ def remi_vs_winrate(results: Sourced | Iterable[Sourced], metric: str = "R-EMI")
     return pairs
 
 
+def information_share_vs_winrate(results: Sourced | Iterable[Sourced]) -> Pairs:
+    """I(X_R; Y_model) / I(X_R; Y_ref) vs WinRate on the subsets where the estimator is informative.
+
+    Not one of the paper's figures: R-EMI is the difference of the two terms, so it also scales with how
+    much the estimator reads from x on a subset at all. The share of the golden responses' information the
+    RPM's responses carry removes that scale; where the estimator is not informative (``informative`` not
+    True) or I(X_R; Y_ref) <= 0, the ratio means nothing and the pair is left out, with the reason.
+    """
+    pairs = Pairs("I(X_R; Y_model) / I(X_R; Y_ref) vs WinRate", "I(X_R; Y_model) / I(X_R; Y_ref)", "WinRate")
+    for model, est, source in estimates(results):
+        usable = est.informative is True and _finite(est.mi_ref) and est.mi_ref > 0
+        share = float(est.mi_model) / float(est.mi_ref) if usable and _finite(est.mi_model) else None
+        why = "estimator not informative on it" if not usable else "no judge WinRate"
+        _add(pairs, model, est, source, share, _judge(est, "win_rate"), why)
+    return pairs
+
+
 def remid_vs_winrate_drop(results: Sourced | Iterable[Sourced], metric: str = "R-EMID") -> Pairs:
     """Figure 4d (4b for EMID): R-EMID vs WinRate(ID) - WinRate(subset) on the shifted subsets."""
     pairs = Pairs(f"{metric} vs WinRate difference", metric, "WinRate(ID) - WinRate(OOD)")

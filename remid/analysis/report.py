@@ -6,8 +6,9 @@
 - ``table12.md|csv`` (appendix B.2): per model and shift, each D_JS term, the cross-check estimator's values,
   the theorem 3.4 bound and R-EMID;
 - ``table13.md|csv`` (appendix B.3): Pearson / Spearman of the bound vs R-EMID per shift family;
-- ``correlations.md|csv``: figure 4 (a-d), figure 5 (b, and a: per sample size, also ``figure5a.csv``) and
-  the judge-score-vs-severity correlations of figures 2, 9, 10;
+- ``correlations.md|csv``: figure 4 (a-d), figure 5 (b, and a: per sample size, also ``figure5a.csv``),
+  the judge-score-vs-severity correlations of figures 2, 9, 10, and ``share``: I(X_R; Y_model) / I(X_R; Y_ref)
+  vs WinRate on the informative subsets (``information_share_vs_winrate``, not a paper figure);
 - ``figure*.png`` (``remid.analysis.figures``), ``report.json`` (every number above, each point and row with
   the results.json it came from) and ``index.md``, the page to read top to bottom;
 - one W&B run (offline unless configured; ``wandb=None`` or ``"none"`` skips it) with the tables as
@@ -41,6 +42,7 @@ from remid.analysis.correlations import (
     estimates,
     figure4_pairs,
     format_p,
+    information_share_vs_winrate,
     severity_pairs,
     table13,
 )
@@ -194,6 +196,7 @@ def build_report(results, emi_results=None, *, out_dir: str | Path, wandb: str |
     out.mkdir(parents=True, exist_ok=True)
     loaded, emi = load(results), load(emi_results)
     scatter = dict(figure4_pairs(loaded, emi or None))
+    scatter["share"] = information_share_vs_winrate(loaded)
     steps = bound_curve(loaded)
     family_pairs = table13(loaded)
     scatter["5b"] = family_pairs["all"]
@@ -211,8 +214,10 @@ def build_report(results, emi_results=None, *, out_dir: str | Path, wandb: str |
         plt.close(fig)
         figures[name] = {"file": name, "reading": text}
 
-    draw("figure4.png", figs.figure4(scatter), " ".join(reading(scatter[k], f"({k[1]}) {what[k]}") for k in
-                                                        ("4a", "4b", "4c", "4d")))
+    draw("figure4.png", figs.figure4(scatter), " ".join(
+        [*(reading(scatter[k], f"({k[1]}) {what[k]}") for k in ("4a", "4b", "4c", "4d")),
+         reading(scatter["share"], "(not a panel of the paper's) the share I(X_R; Y_model) / I(X_R; Y_ref) vs WinRate, "
+                 "on the subsets where the estimator is informative")]))
     last = steps[-1] if steps else None
     trend = ("No bound curve in these results." if last is None else
              f"At the largest sample size (n = {last.n}) the bound vs R-EMID correlation is {last.correlation.summary()}; "
