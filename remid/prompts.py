@@ -63,14 +63,19 @@ def dialogue_text(sample: Sample) -> str:
     return "\n".join(f"User: {t.text}" if t.role == "user" else f"{name}: {t.text}" for t in sample.dialogue_context)
 
 
-def rpm_prompt(sample: Sample) -> Prompt:
-    """Table 21: the prompt and expected output for SFT / GRPO role-playing models."""
+def _role_play(persona: str, character: str, sample: Sample, build) -> Prompt:
+    """Table 21's layout around ``persona`` and ``character`` (already padded); ``build`` rebuilds it shortened."""
     text = (
-        f"<User Persona> {sample.user_persona} </User Persona>\n"
-        f"<Agent Character> {character_text(sample)} </Agent Character>\n"
+        f"<User Persona>{persona}</User Persona>\n"
+        f"<Agent Character>{character}</Agent Character>\n"
         f"<Dialogue Context> {dialogue_text(sample)} </Dialogue Context>"
     )
-    return Prompt(text, "<Agent Response> ", " </Agent Response>", _shortening(rpm_prompt, sample))
+    return Prompt(text, "<Agent Response> ", " </Agent Response>", _shortening(build, sample))
+
+
+def rpm_prompt(sample: Sample) -> Prompt:
+    """Table 21: the prompt and expected output for SFT / GRPO role-playing models."""
+    return _role_play(f" {sample.user_persona} ", f" {character_text(sample)} ", sample, rpm_prompt)
 
 
 def _input_block(sample: Sample) -> str:
@@ -185,12 +190,7 @@ def da_dialogue_prompt(sample: Sample, context_seed: str) -> str:
 
 def rejection_prompt(sample: Sample) -> Prompt:
     """Table 23: the table-21 prompt with persona and character withheld (DPO rejected responses)."""
-    text = (
-        f"<User Persona>{UNKNOWN_PERSONA}</User Persona>\n"
-        f"<Agent Character>{UNKNOWN_CHARACTER}</Agent Character>\n"
-        f"<Dialogue Context> {dialogue_text(sample)} </Dialogue Context>"
-    )
-    return Prompt(text, "<Agent Response> ", " </Agent Response>", _shortening(rejection_prompt, sample))
+    return _role_play(UNKNOWN_PERSONA, UNKNOWN_CHARACTER, sample, rejection_prompt)
 
 
 def match_prompt(sample: Sample, candidate: str) -> Prompt:

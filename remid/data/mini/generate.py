@@ -116,37 +116,30 @@ def _your(text: str) -> str:
 # ----------------------------------------------------------------------------------------------
 # Characters.
 # ----------------------------------------------------------------------------------------------
+def _character(name: str, domain: str, source: str, background: str, basic: str, traits: str, **fields) -> dict:
+    """One character: its benchmark record (table 9's fields) and the slots templates fill from it."""
+    record = {
+        "character_name": name,
+        "character_domain": domain,
+        "character_source": source,
+        "basic_character_information": basic,
+        "character_background": background,
+        "character_personality": f"{name} is {traits}.",
+    }
+    return {"record": record, "name": name, **fields}
+
+
 def real_characters() -> list[dict]:
-    chars = []
-    for name, domain, cat, home, basic, work, method, setback, lesson, traits in REAL_CHARACTERS:
-        field = CATEGORY_EN[cat]
-        record = {
-            "character_name": name,
-            "character_domain": domain,
-            "character_source": "Real-world figure",
-            "basic_character_information": basic,
-            "character_background": f"From {home}; best known for {work}.",
-            "character_personality": f"{name} is {traits}.",
-        }
-        chars.append({"record": record, "name": name, "cat": cat, "home": home, "field": field, "work": work,
-                      "method": method, "setback": setback, "lesson": lesson})
-    return chars
+    return [_character(name, domain, "Real-world figure", f"From {home}; best known for {work}.", basic, traits,
+                       cat=cat, home=home, field=CATEGORY_EN[cat], work=work, method=method, setback=setback,
+                       lesson=lesson)
+            for name, domain, cat, home, basic, work, method, setback, lesson, traits in REAL_CHARACTERS]
 
 
 def fictional_characters() -> list[dict]:
-    chars = []
-    for name, domain, source, home, basic, work, field, method, setback, lesson, traits in FICTIONAL_CHARACTERS:
-        record = {
-            "character_name": name,
-            "character_domain": domain,
-            "character_source": source,
-            "basic_character_information": basic,
-            "character_background": f"From {home}; best known for {_their(work)}.",
-            "character_personality": f"{name} is {traits}.",
-        }
-        chars.append({"record": record, "name": name, "cat": None, "home": home, "field": field, "work": work,
-                      "method": method, "setback": setback, "lesson": lesson})
-    return chars
+    return [_character(name, domain, source, f"From {home}; best known for {_their(work)}.", basic, traits,
+                       cat=None, home=home, field=field, work=work, method=method, setback=setback, lesson=lesson)
+            for name, domain, source, home, basic, work, field, method, setback, lesson, traits in FICTIONAL_CHARACTERS]
 
 
 # ----------------------------------------------------------------------------------------------
