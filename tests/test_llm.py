@@ -59,13 +59,15 @@ class ChatServer(ThreadingHTTPServer):
 
 
 class Handler(BaseHTTPRequestHandler):
+    counted_out = True  # out of the in-flight count (``do_POST`` counts a well-formed request in)
+
     def log_message(self, *args) -> None:  # keep pytest output clean
         pass
 
     def finish_handling(self) -> None:
         """Leave the server's in-flight count, once: before the answer is written, since the client may send its
         next request as soon as it has read it (before this thread would reach its ``finally``)."""
-        if not getattr(self, "counted_out", True):
+        if not self.counted_out:
             self.counted_out = True
             with self.server.lock:
                 self.server.in_flight -= 1

@@ -69,20 +69,18 @@ def id_delta(id_scores: SubsetScores, embedder, estimator: str = "representation
 
 
 def subset_bound(scorer, id_scores: SubsetScores, ood_scores: SubsetScores, id_samples: Sequence[Sample],
-                 ood_samples: Sequence[Sample], divergence: dict, embedder, estimator: str = "representation",
-                 seed: int = 0, delta_p: float | None = None) -> dict:
+                 ood_samples: Sequence[Sample], divergence: dict, embedder, delta_p: float,
+                 estimator: str = "representation", seed: int = 0) -> dict:
     """Theorem 3.4's bound on R-EMID(ID -> subset) for one RPM, its terms, the EMID bound and the curve.
 
     ``scorer`` is the estimator's ``CachedScorer`` (its policy gives the entropies, cached); ``divergence``
     is the subset's ``shift_severity`` entry. delta_P / delta_Q are D_JS of the RPM's responses against the
-    golden ones on ID / on the subset (the same estimator and embedder as the input terms); pass ``delta_p``
-    (``id_delta``) when bounding several subsets of one RPM, so it is computed once.
+    golden ones on ID (``delta_p``: ``id_delta``, the same for every subset of one RPM) / on the subset (the
+    same estimator and embedder as the input terms).
     """
     entropy_ref = scorer.entropies(ood_scores.contexts, ood_scores.ref_responses)  # [M]
     entropy_model = scorer.entropies(ood_scores.contexts, ood_scores.model_responses)  # [M]
     h = h_hat(entropy_ref, entropy_model)
-    if delta_p is None:
-        delta_p = id_delta(id_scores, embedder, estimator, seed)
     delta_q = response_divergence(ood_scores.model_responses, ood_scores.ref_responses, embedder, estimator, seed)
     terms = remid_bound(h["max"], divergence, delta_p, delta_q)
     out = {**terms, "h_hat_robust": h["robust"], "h_hat_how": H_HAT_HOW,

@@ -228,14 +228,13 @@ def analyse(cfg: DictConfig, model: ModelResults, scorer: CachedScorer, subsets:
             embedder, judge) -> None:
     """Attach shift severity, theorem 3.4's bound and the judges' scores to ``model``'s subsets (cfg.analyses)."""
     an = cfg.analyses
-    delta_p = None
+    bounded = an.bound and bool(severity) and "id" in scores  # severity is {} without an ID subset
+    delta_p = id_delta(scores["id"], embedder, an.divergence_estimator, cfg.seed) if bounded else None
     for name, est in model.subsets.items():
         est.divergence = severity.get(name) if an.divergence else None
-        if an.bound and name in severity and "id" in scores:
-            if delta_p is None:
-                delta_p = id_delta(scores["id"], embedder, an.divergence_estimator, cfg.seed)
+        if bounded and name in severity:
             est.bound = subset_bound(scorer, scores["id"], scores[name], subsets["id"], subsets[name],
-                                     severity[name], embedder, an.divergence_estimator, cfg.seed, delta_p)
+                                     severity[name], embedder, delta_p, an.divergence_estimator, cfg.seed)
     if judge is not None:
         with tqdm(total=judge.units(sum(map(len, subsets.values()))), desc=f"{model.name}: judge",
                   unit="judgment") as bar:

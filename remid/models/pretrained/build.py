@@ -23,8 +23,8 @@ from remid.models.pretrained import MANIFEST, ROOT, SHIPPED, file_sha256
 CONF_DIR = ROOT.parents[2] / "conf"
 # Both estimator modules also train on 3,000 multilingual post-training samples (see
 # remid.data.mini.corpus.post_training_samples): the tiny stand-in for a post-trained estimator base. The
-# mix leans towards Korean and Chinese (scripts the 6,000-token BPE splits finest) and word-level topic swaps
-# (en_word_level), the subsets where 2,000 evenly drawn samples left the estimator near chance.
+# mix leans towards Korean, Chinese and word-level topic swaps (en_word_level): the subsets where 2,000
+# evenly drawn samples left the estimator weakest.
 POST_TRAIN_WEIGHTS = ("{en_real: 0.22, en_fictional: 0.15, en_long: 0.05, en_word_level: 0.08, german: 0.08, "
                       "spanish: 0.08, chinese: 0.10, japanese: 0.08, korean: 0.16}")
 POST_TRAIN = ("+method.datamodule.extra_train={_target_: remid.data.mini.corpus.post_training_samples, "
