@@ -242,16 +242,22 @@ class PolicyReward(ScoringModel):
         reasoning = columns.get("reasoning")
         if reasoning is None or len(reasoning) != len(completions):
             raise ValueError("PolicyReward needs columns['reasoning'] with one reasoning text per completion")
-        targets = [MATCH_TARGET] * len(completions)
-        candidate = self.logprobs([corl_match_prompt(s, r, c) for s, r, c in zip(samples, reasoning, completions,
-                                                                                  strict=True)], targets)
-        keys = [(s.sample_id, r) for s, r in zip(samples, reasoning, strict=True)]
-        golden = {k: s for k, s in zip(keys, samples, strict=True)}  # one golden score per (sample, r)
-        position = {k: i for i, k in enumerate(golden)}
-        scored = self.logprobs([corl_match_prompt(s, r, s.golden_response) for (_, r), s in golden.items()],
-                               targets[:len(golden)])
-        reference = scored[[position[k] for k in keys]]  # [N]
-        return policy_reward(candidate, reference).tolist()
+        return table19_ratio(self, samples, list(reasoning), completions).tolist()
+
+
+def table19_ratio(scorer: ScoringModel, samples: list[Sample], reasoning: list[str], candidates: list[str]) -> torch.Tensor:
+    """min(pi_ref(y_i | x, r) / pi_ref(y | x, r), 1) as table 19 reads it (and the authors' code computes it):
+    p_ref("100%" | match prompt holding x, r and the candidate y_i) over the same with the golden y as the
+    candidate (``remid.prompts.corl_match_prompt``). The golden is scored once per (sample, r). [N]"""
+    targets = [MATCH_TARGET] * len(candidates)
+    candidate = scorer.logprobs([corl_match_prompt(s, r, c) for s, r, c in zip(samples, reasoning, candidates,
+                                                                                strict=True)], targets)
+    keys = [(s.sample_id, r) for s, r in zip(samples, reasoning, strict=True)]
+    golden = {k: s for k, s in zip(keys, samples, strict=True)}  # one golden score per (sample, r)
+    position = {k: i for i, k in enumerate(golden)}
+    scored = scorer.logprobs([corl_match_prompt(s, r, s.golden_response) for (_, r), s in golden.items()],
+                             targets[:len(golden)])
+    return policy_reward(candidate, scored[[position[k] for k in keys]])  # [N]
 
 
 class ResponseOnly:
@@ -293,25 +299,47 @@ class ThinkingReasoningReward(ScoringModel):
 
 
 class ThinkingResponseReward(ScoringModel):
-    """"Ours" (appendix E.2), CoRL's policy reward on one model: min(p_ref(y_i | x, r_i) / p_ref(y | x, r_i), 1)
-    with r_i and y_i the rollout's thinking and response, under the frozen ``model`` (the ThinkingSFT start).
-    A rollout without a response scores None (not scorable)."""
+    """"Ours" (appendix E.2), CoRL's policy reward on one model, read as CoRL reads it (table 19,
+    ``table19_ratio``): p_ref("100%" | match prompt with x, r_i and y_i) / p_ref("100%" | same with the golden
+    y), capped at 1, r_i and y_i the rollout's thinking and response, under the frozen ``model`` (the
+    ThinkingSFT start). A rollout without a response scores None (not scorable). The literal ratio of
+    sequence probabilities is ``ThinkingSequenceRatioReward``."""
+
+    add_eos = False
 
     def __init__(self, model: str, max_prompt_tokens: int | None = None, dtype: str = "float32",
                  batch_size: int = 16) -> None:
-        super().__init__(model, max_prompt_tokens, dtype, batch_size, add_eos=True)
+        super().__init__(model, max_prompt_tokens, dtype, batch_size, add_eos=self.add_eos)
+
+    def ratio(self, samples: list[Sample], thinking: list[str], responses: list[str]) -> torch.Tensor:
+        return table19_ratio(self, samples, thinking, responses)
 
     def __call__(self, prompts: list[str], completions: list[str], **columns) -> list[float | None]:
-        from remid.prompts import split_thinking, thinking_response_prompt
+        from remid.prompts import split_thinking
 
         samples = _samples(columns, len(completions))
         parts = [split_thinking(c) for c in completions]
         keep = [i for i, (_, y) in enumerate(parts) if y]
         out: list[float | None] = [None] * len(completions)
         if keep:
-            prompts_ = [thinking_response_prompt(samples[i], parts[i][0]) for i in keep]
-            candidate = self.logprobs(prompts_, [parts[i][1] for i in keep])
-            reference = self.logprobs(prompts_, [samples[i].golden_response for i in keep])
-            for i, value in zip(keep, policy_reward(candidate, reference).tolist(), strict=True):
+            values = self.ratio([samples[i] for i in keep], [parts[i][0] for i in keep], [parts[i][1] for i in keep])
+            for i, value in zip(keep, values.tolist(), strict=True):
                 out[i] = value
         return out
+
+
+class ThinkingSequenceRatioReward(ThinkingResponseReward):
+    """The literal reading of "Ours"' policy reward: min(p_ref(y_i | x, r_i) / p_ref(y | x, r_i), 1) as a ratio
+    of summed sequence probabilities (EOS included) under the table 25 prompt with the rollout's thinking.
+    Rollouts of a policy that starts at p_ref are usually likelier than the golden text, so this often
+    sits at 1 and carries little signal; kept for comparison (not the default)."""
+
+    add_eos = True
+
+    def ratio(self, samples: list[Sample], thinking: list[str], responses: list[str]) -> torch.Tensor:
+        from remid.prompts import thinking_response_prompt
+
+        prompts_ = [thinking_response_prompt(s, r) for s, r in zip(samples, thinking, strict=True)]
+        candidate = self.logprobs(prompts_, responses)
+        reference = self.logprobs(prompts_, [s.golden_response for s in samples])
+        return policy_reward(candidate, reference)

@@ -42,7 +42,8 @@ def encode_example(tokenizer, prompt: Prompt, response: str, max_length: int, ma
 
 
 class SFTDataModule(L.LightningDataModule):
-    """Tokenizes ``task(sample)`` pairs of the ``train_subset`` (and a slice of ``val_subset``).
+    """Tokenizes ``task(sample)`` pairs of the ``train_subset`` (and a slice of ``val_subset``, a dev split:
+    test samples never validate, so no checkpoint or choice is made on them).
 
     A prompt longer than ``max_prompt_tokens`` (``data.max_prompt_tokens``, shared with generation
     and scoring) or than ``max_length`` minus its target loses its oldest dialogue turns inside the
@@ -50,7 +51,7 @@ class SFTDataModule(L.LightningDataModule):
     at ``max_target`` (which lose their EOS) per split, and both are logged.
     """
 
-    def __init__(self, source: str | None, task: Task, train_subset: str = "id_train", val_subset: str = "id",
+    def __init__(self, source: str | None, task: Task, train_subset: str = "id_train", val_subset: str = "id_dev",
                  batch_size: int = 8, max_length: int = 1024, max_target: int = 512, train_limit: int | None = None,
                  val_limit: int | None = 64, skip_invalid: bool = False, seed: int = 0,
                  max_prompt_tokens: int | None = None, extra_train: list[Sample] | None = None,

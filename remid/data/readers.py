@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from remid.data.schema import EVAL_SUBSETS, InvalidRecordsError, RecordError, Sample, parse_record
+from remid.data.schema import DEV_SUFFIX, EVAL_SUBSETS, InvalidRecordsError, RecordError, Sample, parse_record
+
+# Share of IDTrain held out as ID dev where the data has no dev split of its own (RPGBench).
+ID_DEV_FRACTION = 0.05
 
 
 class DataFormatError(ValueError):
@@ -116,23 +120,41 @@ def load_samples(source: str | Path | None = None, skip_invalid: bool = False) -
     return samples
 
 
+def held_out_dev(sample_id: str, fraction: float = ID_DEV_FRACTION) -> bool:
+    """Whether an IDTrain sample is held out as ID dev when the data has no dev split (RPGBench):
+    a deterministic ``fraction`` of sample ids by their sha256, independent of file order."""
+    digest = hashlib.sha256(sample_id.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") < fraction * 2**64
+
+
 def by_subset(samples: Iterable[Sample]) -> dict[str, list[Sample]]:
-    """Group samples by subset ("id_train", "id", "german", ...), in file order."""
+    """Group samples by subset ("id_train", "id", "german", ..., and "<subset>_dev" for dev samples), in
+    file order. Data without an ID dev split (RPGBench) gets one: ``held_out_dev`` moves a deterministic
+    slice of IDTrain to "id_dev", so no method trains on it."""
     groups: dict[str, list[Sample]] = {}
     for sample in samples:
-        groups.setdefault(sample.subset, []).append(sample)
+        groups.setdefault(sample.group, []).append(sample)
+    if f"id{DEV_SUFFIX}" not in groups and groups.get("id_train"):
+        train = groups.pop("id_train")
+        groups["id_train"] = [s for s in train if not held_out_dev(s.sample_id)]
+        groups[f"id{DEV_SUFFIX}"] = [s for s in train if held_out_dev(s.sample_id)]
     return groups
 
 
-def select_subsets(samples: Iterable[Sample], subsets: Iterable[str], limit: int | None = None) -> dict[str, list[Sample]]:
-    """The evaluation subsets asked for, each cut to ``limit`` samples; unknown or empty ones raise."""
+def select_subsets(samples: Iterable[Sample], subsets: Iterable[str], limit: int | None = None,
+                   split: str = "test") -> dict[str, list[Sample]]:
+    """The evaluation subsets asked for, each cut to ``limit`` samples; unknown or empty ones raise.
+    ``split="dev"`` takes each subset's dev samples instead (model selection; never reported as test)."""
+    if split not in ("test", "dev"):
+        raise ValueError(f"unknown evaluation split {split!r}; expected 'test' or 'dev'")
     groups = by_subset(samples)
     selected: dict[str, list[Sample]] = {}
     for name in subsets:
         if name not in EVAL_SUBSETS:
             raise ValueError(f"unknown subset {name!r}; expected one of {list(EVAL_SUBSETS)}")
-        found = groups.get(name, [])
+        key = name if split == "test" else f"{name}{DEV_SUFFIX}"
+        found = groups.get(key, [])
         if not found:
-            raise ValueError(f"subset {name!r} has no samples in the data (found: {sorted(groups)})")
+            raise ValueError(f"subset {key!r} has no samples in the data (found: {sorted(groups)})")
         selected[name] = found[:limit] if limit else found
     return selected

@@ -35,6 +35,8 @@ SHIFT_FAMILIES: dict[str, tuple[str, ...]] = {
     "character": ("literature", "film", "theater", "gaming"),
     "dialogue": ("turn_level", "word_level"),
 }
+# Dev samples of a subset are grouped under "<subset>_dev" ("id_dev", "german_dev", ...).
+DEV_SUFFIX = "_dev"
 CHARACTER_FIELDS: tuple[str, ...] = (
     "character_name", "character_domain", "character_source",
     "basic_character_information", "character_background", "character_personality",
@@ -78,6 +80,17 @@ class Sample:
         family, subset = subset_of_tag(self.subset_tag)
         object.__setattr__(self, "shift_family", family)
         object.__setattr__(self, "subset", subset)
+
+    @property
+    def is_dev(self) -> bool:
+        """A dev sample (model selection only, never reported): its ``sample_ID`` names a split ending in
+        "Dev" ("IDDev-3", "OOD1Dev-17"), as the authors' files mark training samples by "IDTrain"."""
+        return self.sample_id.split("-", 1)[0].endswith("Dev")
+
+    @property
+    def group(self) -> str:
+        """The subset this sample is grouped under: ``subset``, or ``<subset>_dev`` for a dev sample."""
+        return f"{self.subset}{DEV_SUFFIX}" if self.is_dev else self.subset
 
     @property
     def character_name(self) -> str:

@@ -36,8 +36,10 @@ def club_mi(logp: np.ndarray) -> float:
     return float(np.mean(np.diag(logp)) - np.mean(logp))
 
 
-def sample_negative_pairs(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
-    """``k`` pairs ``(i, j)`` with ``i != j``, uniform with replacement; all n(n-1) if k >= n(n-1). -> [k, 2]"""
+def sample_negative_pairs(n: int, k: int, rng: np.random.Generator, replace: bool = True) -> np.ndarray:
+    """``k`` pairs ``(i, j)`` with ``i != j``, uniform with replacement (or, ``replace=False``, ``k`` distinct
+    pairs, as the authors' code draws at most 1,000 of a subset's off-diagonal pairs); all n(n-1) if
+    k >= n(n-1). -> [k, 2]"""
     if n < 2:
         raise ValueError(f"need n >= 2 samples for off-diagonal pairs, got {n}")
     if k < 1:
@@ -45,6 +47,10 @@ def sample_negative_pairs(n: int, k: int, rng: np.random.Generator) -> np.ndarra
     if k >= n * (n - 1):
         i, j = np.nonzero(~np.eye(n, dtype=bool))
         return np.stack([i, j], axis=1)
+    if not replace:
+        flat = rng.choice(n * (n - 1), size=k, replace=False)  # index into the off-diagonal pairs, row-major
+        i, offset = np.divmod(flat, n - 1)
+        return np.stack([i, (i + 1 + offset) % n], axis=1)
     i = rng.integers(0, n, size=k)
     j = (i + rng.integers(1, n, size=k)) % n  # uniform over the n - 1 columns j != i
     return np.stack([i, j], axis=1)

@@ -69,7 +69,8 @@ class Estimator:
     """A reasoning generator (optional: ``None`` is plain EMI) and a policy model that scores.
 
     ``negatives=None`` computes the full N x N term of equation 2; ``negatives=K`` scores the
-    diagonal and K random off-diagonal pairs instead. ``max_prompt_tokens`` (``data.max_prompt_tokens``)
+    diagonal and K random off-diagonal pairs instead (drawn with ``seed``; ``negatives_replace=False``: K
+    distinct pairs). ``max_prompt_tokens`` (``data.max_prompt_tokens``)
     fits every reasoning and scoring prompt by dropping its oldest dialogue turns.
     ``response_max_new_tokens`` (the RPM's ``generation.sampling.max_new_tokens``) enables
     ``responses_hit_cap``.
@@ -78,8 +79,9 @@ class Estimator:
     def __init__(self, scorer: CachedScorer, reasoner: Generator | None = None,
                  reasoner_tokenizer=None, reasoning_cache=None, reasoning_sampling: SamplingParams | None = None,
                  negatives: int | None = None, seed: int = 0, max_prompt_tokens: int | None = None,
-                 response_max_new_tokens: int | None = None) -> None:
+                 response_max_new_tokens: int | None = None, negatives_replace: bool = True) -> None:
         self.scorer, self.reasoner = scorer, reasoner
+        self.negatives_replace = negatives_replace
         self.reasoner_tokenizer, self.reasoning_cache = reasoner_tokenizer, reasoning_cache
         self.reasoning_sampling = reasoning_sampling or SamplingParams(max_new_tokens=256)
         self.negatives, self.seed = negatives, seed
@@ -148,7 +150,7 @@ class Estimator:
         if self.negatives is None:
             logp = self.scorer.matrices(contexts, responses, progress)
             return {name: club_mi(m) for name, m in logp.items()}, logp
-        pairs = sample_negative_pairs(n, self.negatives, np.random.default_rng(self.seed))
+        pairs = sample_negative_pairs(n, self.negatives, np.random.default_rng(self.seed), self.negatives_replace)
         diag = self.scorer.pairs_all(contexts, responses, np.stack([np.arange(n)] * 2, axis=1))
         values = self.scorer.pairs_all(contexts, responses, pairs)
         if progress is not None:

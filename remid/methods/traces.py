@@ -26,9 +26,10 @@ log = logging.getLogger(__name__)
 
 def training_samples(source: str | None, skip_invalid: bool, train_limit: int | None, val_limit: int | None,
                      extra: Sequence[Sample] | None = None) -> list[Sample]:
-    """The first ``train_limit`` ID training samples, ``val_limit`` ID test samples (the validation slice of
-    ``SFTDataModule``; 0: none) and ``extra`` ones (e.g. the tiny estimator's post-training set)."""
-    val = split_samples(source, "id", val_limit, skip_invalid) if val_limit != 0 else []
+    """The first ``train_limit`` ID training samples, ``val_limit`` ID dev samples (the validation slice of
+    ``SFTDataModule``; 0: none; never a test sample) and ``extra`` ones (e.g. the tiny estimator's
+    post-training set)."""
+    val = split_samples(source, "id_dev", val_limit, skip_invalid) if val_limit != 0 else []
     return split_samples(source, "id_train", train_limit, skip_invalid) + val + list(extra or [])
 
 

@@ -103,16 +103,18 @@ def build_estimator(cfg: DictConfig) -> Estimator:
     scorer = CachedScorer(policy, policy_tok, JsonlCache(cache_dir / "scores" / f"{model_fingerprint(est.policy)}-{est.dtype}.jsonl"),
                           est.reduction, est.batch_size)
     limits = {"max_prompt_tokens": cfg.data.max_prompt_tokens,
-              "response_max_new_tokens": cfg.generation.sampling.max_new_tokens}
+              "response_max_new_tokens": cfg.generation.sampling.max_new_tokens,
+              "negatives_replace": est.get("negatives_replace", True)}
+    seed = cfg.seed if est.get("negatives_seed") is None else est.negatives_seed
     if not est.reasoner:
-        return Estimator(scorer, negatives=est.negatives, seed=cfg.seed, **limits)
+        return Estimator(scorer, negatives=est.negatives, seed=seed, **limits)
     reasoner = instantiate(cfg.generation.generator)(resolve_model_path(est.reasoner))
     return Estimator(
         scorer, reasoner, reasoner_tokenizer=reasoner.tokenizer if hasattr(reasoner, "tokenizer") else policy_tok,
         reasoning_cache=JsonlCache(cache_dir / "reasoning" / f"{model_fingerprint(est.reasoner)}-{generator_dtype(cfg)}.jsonl"),
         reasoning_sampling=SamplingParams(max_new_tokens=est.reasoning_max_new_tokens,
                                           repetition_penalty=est.reasoning_repetition_penalty),
-        negatives=est.negatives, seed=cfg.seed, **limits,
+        negatives=est.negatives, seed=seed, **limits,
     )
 
 
@@ -177,7 +179,7 @@ def evaluate(cfg: DictConfig) -> EvaluationResults:
     for rpm in rpms:
         resolve_model_path(rpm.model)  # fail now, not after the estimator is prepared
     subsets = select_subsets(load_samples(cfg.data.source, cfg.data.skip_invalid), cfg.shift.subsets,
-                             cfg.data.eval_limit)
+                             cfg.data.eval_limit, cfg.data.get("eval_split", "test"))
     total = sum(map(len, subsets.values()))
     estimator = build_estimator(cfg)
     reasoning: dict[str, list[str] | None] = {name: None for name in subsets}

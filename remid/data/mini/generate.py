@@ -4,7 +4,8 @@ Run it as ``python -m remid.data.mini.generate`` or ``python remid/data/mini/gen
 rewrites ``remid/data/mini/mini_rpgbench.json`` next to this file (stdlib only, no network).
 
 The output has the layout of the original RPGBench file (paper appendix A, tables 8-11): one JSON
-object mapping split name ("IDTrain", "IDTest", "OOD1Test", "OOD2Test", "OOD3Test") to a list of
+object mapping split name ("IDTrain", "IDTest", "OOD1Test", "OOD2Test", "OOD3Test", and the dev splits
+"IDDev", "OOD1Dev", "OOD2Dev", "OOD3Dev" for model selection) to a list of
 samples ``{sample_ID, user_persona, agent_character{...}, dialogue_context[...],
 agent_golden_response, subset_tag}``, and it carries the paper's three distribution shifts:
 
@@ -325,17 +326,43 @@ def _context(pairs: list[tuple[str, str]]) -> tuple[list[dict], str]:
 # Build.
 # ----------------------------------------------------------------------------------------------
 SPLITS = ("IDTrain", "IDTest", "OOD1Test", "OOD2Test", "OOD3Test")
+DEV_SPLITS = ("IDDev", "OOD1Dev", "OOD2Dev", "OOD3Dev")
 CHARACTER_SHIFT_DOMAINS = ("Literature", "Film & Television", "Theater", "Gaming")
+N_ID_DEV = 64
+N_DEV_PER_OOD_SUBSET = 48
+DEV_SEED_OFFSET = 1  # dev samples draw from random.Random(seed + 1): adding them leaves every test sample as it was
+MAX_REDRAWS = 200
 
 
 def build_all(seed: int = SEED) -> tuple[dict[str, list[dict]], dict[str, dict]]:
-    """Build the benchmark; also return, per WordLevelComposition sample, its unmodified last turn."""
-    rng = random.Random(seed)
-    data: dict[str, list[dict]] = {split: [] for split in SPLITS}
-    originals: dict[str, dict] = {}
+    """Build the benchmark; also return, per WordLevelComposition sample, its unmodified last turn.
 
-    def add(split: str, persona_text: str, char: dict, pairs: list[tuple[str, str]], tag: str) -> str:
-        context, golden = _context(pairs)
+    Dev samples (``DEV_SPLITS``: the same generators on another stream) share no golden response and no
+    last user query with any test sample and repeat no golden within their subset: a clashing draw is
+    redrawn from a per-sample side stream. Test splits are drawn as they always were (the user-shift
+    subsets repeat some goldens; evaluation counts and reports identical-text pairs)."""
+    rng = random.Random(seed)
+    data: dict[str, list[dict]] = {split: [] for split in SPLITS + DEV_SPLITS}
+    originals: dict[str, dict] = {}
+    goldens: dict[tuple[str, str], set[str]] = {}  # (test|dev, subset_tag) -> goldens so far
+    test_texts: set[str] = set()  # goldens and last queries of every test sample
+
+    def add(split: str, tag: str, make, stream: random.Random, dev: bool = False) -> str:
+        seen = goldens.setdefault((split.endswith("Dev"), tag), set())
+        for attempt in range(MAX_REDRAWS):
+            draw = stream if attempt == 0 else random.Random(f"{seed}:{split}:{tag}:{len(data[split])}:{attempt}")
+            persona_text, char, pairs, info = make(draw)
+            context, golden = _context(pairs)
+            # Test splits keep their draws (the shipped bases' corpus is built to exclude them); repeated
+            # test goldens are counted and flagged at evaluation (remid.estimators.club.identical_pairs).
+            clash = dev and (golden in seen or golden in test_texts or pairs[-1][0] in test_texts)
+            if not clash:
+                break
+        else:
+            raise RuntimeError(f"{split}/{tag}: no new golden response in {MAX_REDRAWS} draws")
+        seen.add(golden)
+        if not dev and split != "IDTrain":
+            test_texts.update((golden, pairs[-1][0]))
         sample_id = f"{split}-{len(data[split])}"
         data[split].append({
             "sample_ID": sample_id,
@@ -345,48 +372,86 @@ def build_all(seed: int = SEED) -> tuple[dict[str, list[dict]], dict[str, dict]]
             "agent_golden_response": golden,
             "subset_tag": tag,
         })
+        if info is not None:
+            originals[sample_id] = info
         return sample_id
 
     reals = real_characters()
     fictional = fictional_characters()
     personas = english_personas(rng, 340)
 
-    # ID: English personas x real-world characters, distinct (persona, character) pairs across train/test.
+    # ID: English personas x real-world characters, distinct (persona, character) pairs across train/test/dev.
     used: set[tuple[int, int]] = set()
-    for split, count in (("IDTrain", N_ID_TRAIN), ("IDTest", N_ID_TEST)):
-        for _ in range(count):
-            while True:
-                key = (rng.randrange(len(personas)), rng.randrange(len(reals)))
-                if key not in used:
-                    used.add(key)
-                    break
-            persona, char = personas[key[0]], reals[key[1]]
-            add(split, persona["text"], char, english_dialogue(rng, persona, char)["pairs"], split)
+
+    def make_id(r: random.Random):
+        while True:
+            key = (r.randrange(len(personas)), r.randrange(len(reals)))
+            if key not in used:
+                break
+        persona, char = personas[key[0]], reals[key[1]]
+        used.add(key)
+        return persona["text"], char, english_dialogue(r, persona, char)["pairs"], None
 
     # User shift: native personas and dialogues, real-world characters.
-    for tag, lang in USER_SHIFT_LANGS.items():
-        korean = tag == "korean"
+    def make_user(tag: str, local: list[dict]):
+        lang, korean = USER_SHIFT_LANGS[tag], tag == "korean"
         pool = reals if lang["local_names"] is None else [c for c in reals if c["name"] in LOCAL_NAMES]
-        local = local_personas(rng, lang, 48, korean)
-        for _ in range(N_PER_OOD_SUBSET):
-            persona, char = rng.choice(local), rng.choice(pool)
-            add("OOD1Test", persona["text"], char, local_dialogue(rng, lang, persona, char, korean), tag)
+
+        def make(r: random.Random):
+            persona, char = r.choice(local), r.choice(pool)
+            return persona["text"], char, local_dialogue(r, lang, persona, char, korean), None
+        return make
 
     # Character shift: English personas, fictional characters of four domains.
-    for domain in CHARACTER_SHIFT_DOMAINS:
+    def make_character(domain: str):
         pool = [c for c in fictional if c["record"]["character_domain"] == domain]
-        for _ in range(N_PER_OOD_SUBSET):
-            persona, char = rng.choice(personas), rng.choice(pool)
-            add("OOD2Test", persona["text"], char, english_dialogue(rng, persona, char)["pairs"], domain)
+
+        def make(r: random.Random):
+            persona, char = r.choice(personas), r.choice(pool)
+            return persona["text"], char, english_dialogue(r, persona, char)["pairs"], None
+        return make
 
     # Dialogue compositional shift: English personas, real-world characters, composed dialogues.
-    for _ in range(N_PER_OOD_SUBSET):
-        persona, char = rng.choice(personas), rng.choice(reals)
-        add("OOD3Test", persona["text"], char, turn_level_dialogue(rng, persona, char), "TurnLevelComposition")
-    for _ in range(N_PER_OOD_SUBSET):
-        persona, char = rng.choice(personas), rng.choice(reals)
-        pairs, info = word_level_dialogue(rng, persona, char)
-        originals[add("OOD3Test", persona["text"], char, pairs, "WordLevelComposition")] = info
+    def make_turn_level(r: random.Random):
+        persona, char = r.choice(personas), r.choice(reals)
+        return persona["text"], char, turn_level_dialogue(r, persona, char), None
+
+    def make_word_level(r: random.Random):
+        persona, char = r.choice(personas), r.choice(reals)
+        pairs, info = word_level_dialogue(r, persona, char)
+        return persona["text"], char, pairs, info
+
+    def ood(stream: random.Random, dev: bool, n: int, local: dict[str, list[dict]]) -> None:
+        ood1, ood2, ood3 = ("OOD1Dev", "OOD2Dev", "OOD3Dev") if dev else ("OOD1Test", "OOD2Test", "OOD3Test")
+        for tag in USER_SHIFT_LANGS:
+            make = make_user(tag, local[tag])
+            for _ in range(n):
+                add(ood1, tag, make, stream, dev)
+        for domain in CHARACTER_SHIFT_DOMAINS:
+            make = make_character(domain)
+            for _ in range(n):
+                add(ood2, domain, make, stream, dev)
+        for tag, make in (("TurnLevelComposition", make_turn_level), ("WordLevelComposition", make_word_level)):
+            for _ in range(n):
+                add(ood3, tag, make, stream, dev)
+
+    for split, count in (("IDTrain", N_ID_TRAIN), ("IDTest", N_ID_TEST)):
+        for _ in range(count):
+            add(split, split, make_id, rng)
+    # The user-shift personas are drawn lazily, in subset order, from the main stream, as they always were.
+    local: dict[str, list[dict]] = {}
+
+    class _Lazy(dict):
+        def __missing__(self, tag: str) -> list[dict]:
+            self[tag] = local_personas(rng, USER_SHIFT_LANGS[tag], 48, tag == "korean")
+            return self[tag]
+    ood(rng, False, N_PER_OOD_SUBSET, _Lazy())
+
+    dev_rng = random.Random(seed + DEV_SEED_OFFSET)
+    for _ in range(N_ID_DEV):
+        add("IDDev", "IDTest", make_id, dev_rng, dev=True)
+    dev_local = {tag: local_personas(dev_rng, lang, 48, tag == "korean") for tag, lang in USER_SHIFT_LANGS.items()}
+    ood(dev_rng, True, N_DEV_PER_OOD_SUBSET, dev_local)
     return data, originals
 
 

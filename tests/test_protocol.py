@@ -1,0 +1,113 @@
+"""The honest protocol: dev splits, no test sample in any training or validation set, one reading of CoRL's
+response reward."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from remid.data.readers import by_subset, held_out_dev, load_samples, select_subsets
+from remid.data.schema import EVAL_SUBSETS, Sample
+
+
+@pytest.fixture(scope="module")
+def groups():
+    return by_subset(load_samples())
+
+
+def test_every_evaluated_subset_has_a_dev_split_disjoint_from_its_test_split(groups):
+    tests = [s for name in EVAL_SUBSETS for s in groups[name]]
+    test_texts = {s.golden_response for s in tests} | {s.dialogue_context[-1].text for s in tests}
+    for name in EVAL_SUBSETS:
+        dev = groups[f"{name}_dev"]
+        assert len(dev) >= 48 and all(s.is_dev and s.subset == name for s in dev)
+        assert not {s.sample_id for s in dev} & {s.sample_id for s in tests}
+        assert not {s.golden_response for s in dev} & test_texts, name
+        assert not {s.dialogue_context[-1].text for s in dev} & test_texts, name
+        assert len({s.golden_response for s in dev}) == len(dev), f"{name}_dev repeats a golden response"
+    assert not any(s.is_dev for s in tests)
+
+
+def test_dev_split_selection_and_unknown_split(groups):
+    dev = select_subsets(load_samples(), ["id", "korean"], 8, split="dev")
+    assert [s.sample_id for s in dev["id"]] == [s.sample_id for s in groups["id_dev"][:8]]
+    assert all(s.is_dev for s in dev["korean"])
+    with pytest.raises(ValueError, match="unknown evaluation split 'val'"):
+        select_subsets(load_samples(), ["id"], 8, split="val")
+
+
+def test_data_without_dev_holds_out_a_deterministic_slice_of_id_train():
+    train = [Sample(f"IDTrain-{i}", "p", {"character_name": "c"}, (), f"g{i}", "IDTrain") for i in range(2000)]
+    test = [Sample("IDTest-0", "p", {"character_name": "c"}, (), "t", "IDTest")]
+    groups = by_subset(train + test)
+    held = {s.sample_id for s in groups["id_dev"]}
+    assert 60 < len(held) < 140  # about 5% of 2,000
+    assert held == {s.sample_id for s in train if held_out_dev(s.sample_id)}
+    assert not held & {s.sample_id for s in groups["id_train"]}
+    assert len(groups["id_train"]) + len(held) == 2000
+    assert by_subset(list(reversed(train)))["id_dev"][0].sample_id in held  # order does not decide
+
+
+def test_thinking_response_reward_reads_table_19_as_corl_does():
+    from remid.prompts import THINKING_CLOSE
+    from remid.rewards import PolicyReward, ThinkingResponseReward, ThinkingSequenceRatioReward, policy_reward
+
+    sample = by_subset(load_samples())["id_train"][0]
+    thinking = "Warm, curious, close to the user's hobbies."
+    responses = [sample.golden_response, "Something else entirely.", ""]
+    completions = [f"{thinking}{THINKING_CLOSE}<Agent Response>{y}</Agent Response>" for y in responses[:2]]
+    completions.append(thinking)  # never closed its thinking: no response, not scorable
+    ours = ThinkingResponseReward("tiny:qwen3", max_prompt_tokens=512)
+    values = ours(["p"] * 3, completions, sample=[sample] * 3)
+    corl = PolicyReward("tiny:qwen3", max_prompt_tokens=512)(["p"] * 2, responses[:2], sample=[sample] * 2,
+                                                             reasoning=[thinking] * 2)
+    assert values[:2] == pytest.approx(corl, rel=1e-6) and values[2] is None
+    assert values[0] == pytest.approx(1.0) and 0.0 < values[1] <= 1.0
+    literal = ThinkingSequenceRatioReward("tiny:qwen3", max_prompt_tokens=512)
+    lit = literal(["p"] * 2, completions[:2], sample=[sample] * 2)
+    from remid.prompts import thinking_response_prompt
+
+    prompt = thinking_response_prompt(sample, thinking)
+    cand = literal.logprobs([prompt, prompt], responses[:2])
+    ref = literal.logprobs([prompt, prompt], [sample.golden_response] * 2)
+    assert lit == pytest.approx(policy_reward(cand, ref).tolist(), rel=1e-6)
+
+
+
+def test_da_mixes_about_three_new_samples_for_five_originals(tmp_path):
+    import json
+
+    from remid.llm import LLMClient, RulesBackend
+    from remid.methods.da import augment
+
+    teacher = LLMClient(RulesBackend(), cache_path=tmp_path / "llm.jsonl")
+    out = augment(str(tmp_path / "da.jsonl"), teacher, limit=20)
+    stats = json.loads(out.with_suffix(".stats.json").read_text())
+    assert stats["originals"] == 20 and stats["samples"] == 12  # 60% of the originals, one topic each
+    assert stats["new_samples"] == 12 - stats["topic_failures"] - stats["dialogue_failures"] - len(stats["invalid_dialogues"])
+    again = augment(str(tmp_path / "da2.jsonl"), teacher, limit=20)
+    assert out.read_text() == again.read_text()  # the draw is seeded
+    with pytest.raises(ValueError, match="augment_fraction"):
+        augment(str(tmp_path / "x.jsonl"), teacher, limit=4, augment_fraction=0.0)
+
+
+def test_corl_decodes_r_as_evaluation_does(hydra_ctx):
+    train = hydra_ctx("train", ["method=corl"])
+    evaluate = hydra_ctx("evaluate", ["estimator=corl"])
+    assert train.method.module.reasoning.max_new_tokens == evaluate.estimator.reasoning_max_new_tokens
+    assert train.method.module.reasoning.repetition_penalty == evaluate.estimator.reasoning_repetition_penalty
+
+
+def test_authors_negatives_are_distinct_seeded_off_diagonal_pairs(hydra_ctx):
+    import numpy as np
+
+    from remid.estimators.club import sample_negative_pairs
+
+    cfg = hydra_ctx("evaluate", ["+experiment=authors_negatives"])
+    assert (cfg.estimator.negatives, cfg.estimator.negatives_seed, cfg.estimator.negatives_replace) == (1000, 42, False)
+    pairs = sample_negative_pairs(48, 1000, np.random.default_rng(42), replace=False)
+    assert len({tuple(p) for p in pairs}) == 1000 and (pairs[:, 0] != pairs[:, 1]).all()
+    assert pairs.min() >= 0 and pairs.max() < 48
+    all_pairs = sample_negative_pairs(5, 20, np.random.default_rng(0), replace=False)
+    assert sorted(map(tuple, all_pairs)) == [(i, j) for i in range(5) for j in range(5) if i != j]
