@@ -11,13 +11,17 @@ import pytest
 from remid.data.mini import generate
 from remid.data.schema import parse_record
 
-SPLITS = {"IDTrain", "IDTest", "OOD1Test", "OOD2Test", "OOD3Test"}
+SPLITS = {"IDTrain", "IDTest", "OOD1Test", "OOD2Test", "OOD3Test", "IDDev", "OOD1Dev", "OOD2Dev", "OOD3Dev"}
 TAGS_BY_SPLIT = {
     "IDTrain": {"IDTrain"},
     "IDTest": {"IDTest"},
     "OOD1Test": {"german", "spanish", "chinese", "japanese", "korean"},
     "OOD2Test": {"Literature", "Film & Television", "Theater", "Gaming"},
     "OOD3Test": {"TurnLevelComposition", "WordLevelComposition"},
+    "IDDev": {"IDTest"},
+    "OOD1Dev": {"german", "spanish", "chinese", "japanese", "korean"},
+    "OOD2Dev": {"Literature", "Film & Television", "Theater", "Gaming"},
+    "OOD3Dev": {"TurnLevelComposition", "WordLevelComposition"},
 }
 HAN, KANA, HANGUL = r"[\u4e00-\u9fff]", r"[\u3040-\u30ff]", r"[\uac00-\ud7af]"
 SCRIPTS = {"chinese": (HAN,), "japanese": (KANA, HAN), "korean": (HANGUL,)}
@@ -153,7 +157,7 @@ def test_turn_level_recombines_two_dialogues(by_tag):
 
 def test_word_level_edit_is_small_and_borrowed_from_the_context(by_tag):
     data, originals = generate.build_all()
-    word_level = [r for r in data["OOD3Test"] if r["subset_tag"] == "WordLevelComposition"]
+    word_level = [r for split in ("OOD3Test", "OOD3Dev") for r in data[split] if r["subset_tag"] == "WordLevelComposition"]
     assert set(originals) == {r["sample_ID"] for r in word_level}
     for record in word_level:
         info = originals[record["sample_ID"]]

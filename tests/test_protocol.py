@@ -111,3 +111,45 @@ def test_authors_negatives_are_distinct_seeded_off_diagonal_pairs(hydra_ctx):
     assert pairs.min() >= 0 and pairs.max() < 48
     all_pairs = sample_negative_pairs(5, 20, np.random.default_rng(0), replace=False)
     assert sorted(map(tuple, all_pairs)) == [(i, j) for i in range(5) for j in range(5) if i != j]
+
+
+def test_no_test_sample_reaches_any_training_pool(groups):
+    tests = [s for name in EVAL_SUBSETS for s in groups[name]]
+    ids = {s.sample_id for s in tests}
+    texts = {s.golden_response for s in tests} | {s.dialogue_context[-1].text for s in tests}
+    for name, pool in groups.items():
+        if name in EVAL_SUBSETS or name == "id_train_test_overlap":
+            continue
+        assert not ids & {s.sample_id for s in pool}, name
+        if name == "id_train":  # what every method fine-tunes on
+            assert not texts & {s.golden_response for s in pool}
+            assert not texts & {s.dialogue_context[-1].text for s in pool}
+    assert len(groups["id_train"]) == 820 and groups["id_train_test_overlap"]  # the overlap is measured, not hidden
+
+
+@pytest.mark.parametrize("method", ["sft", "sft_direct"])
+def test_sft_family_trains_and_validates_on_no_test_sample(hydra_ctx, method, groups):
+    from hydra.utils import instantiate
+
+    from remid.models.loading import load_model
+
+    cfg = hydra_ctx("train", [f"method={method}", "data.train_limit=16"])
+    dm = instantiate(cfg.method.datamodule)
+    dm.connect(load_model(cfg.model.name_or_path)[1])
+    dm.setup("fit")
+    test_ids = {s.sample_id for name in EVAL_SUBSETS for s in groups[name]}
+    assert dm.sample_ids["val"] and all(i.startswith("IDDev-") for i in dm.sample_ids["val"])
+    assert not test_ids & set(dm.sample_ids["train"] + dm.sample_ids["val"])
+
+
+@pytest.mark.parametrize("method", ["sft_policy", "sft_reasoner", "thinking_sft", "dpo", "da", "rft"])
+def test_no_method_validates_on_a_test_subset(hydra_ctx, method):
+    cfg = hydra_ctx("train", [f"method={method}"])
+    assert cfg.method.datamodule.get("val_subset", "id_dev") == "id_dev"
+
+
+def test_traces_for_validation_come_from_dev():
+    from remid.methods.traces import training_samples
+
+    samples = training_samples(None, False, 4, 3)
+    assert [s.is_dev for s in samples] == [False] * 4 + [True] * 3

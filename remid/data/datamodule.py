@@ -110,8 +110,10 @@ class SFTDataModule(L.LightningDataModule):
             if not groups.get(name):
                 raise ValueError(f"data {self.source or 'mini'} has no samples in subset {name!r} (has {sorted(groups)})")
         train = groups[self.train_subset][: self.train_limit] + self.extra_train
+        val = groups[self.val_subset][: self.val_limit]
+        self.sample_ids = {"train": [s.sample_id for s in train], "val": [s.sample_id for s in val]}
         self.train_set = self._encode(train, "train")
-        self.val_set = self._encode(groups[self.val_subset][: self.val_limit], "val")
+        self.val_set = self._encode(val, "val")
         random.Random(self.seed).shuffle(self.train_set)
 
     def _collate(self, rows: list[tuple[list[int], list[int]]]) -> PackedBatch:

@@ -12,6 +12,8 @@ from remid.data.schema import DEV_SUFFIX, EVAL_SUBSETS, InvalidRecordsError, Rec
 
 # Share of IDTrain held out as ID dev where the data has no dev split of its own (RPGBench).
 ID_DEV_FRACTION = 0.05
+# IDTrain samples sharing a golden response or last user query with a test sample (never trained on).
+TEST_OVERLAP = "id_train_test_overlap"
 
 
 class DataFormatError(ValueError):
@@ -127,13 +129,31 @@ def held_out_dev(sample_id: str, fraction: float = ID_DEV_FRACTION) -> bool:
     return int.from_bytes(digest[:8], "big") < fraction * 2**64
 
 
+def test_texts(groups: dict[str, list[Sample]]) -> set[str]:
+    """Golden responses and last user queries of every test sample (the 12 evaluated subsets, dev excluded)."""
+    return {text for name in EVAL_SUBSETS for s in groups.get(name, [])
+            for text in (s.golden_response, s.dialogue_context[-1].text if s.dialogue_context else "")} - {""}
+
+
 def by_subset(samples: Iterable[Sample]) -> dict[str, list[Sample]]:
     """Group samples by subset ("id_train", "id", "german", ..., and "<subset>_dev" for dev samples), in
-    file order. Data without an ID dev split (RPGBench) gets one: ``held_out_dev`` moves a deterministic
-    slice of IDTrain to "id_dev", so no method trains on it."""
+    file order.
+
+    IDTrain samples whose golden response or last user query is also a test sample's golden response or
+    last query (templated text repeats) are left out of "id_train" and kept under "id_train_test_overlap",
+    so no method fine-tunes on a test sample's golden or exact query. Data without an ID dev split
+    (RPGBench) gets one: ``held_out_dev`` moves a deterministic slice of IDTrain to "id_dev"."""
     groups: dict[str, list[Sample]] = {}
     for sample in samples:
         groups.setdefault(sample.group, []).append(sample)
+    if groups.get("id_train"):
+        texts = test_texts(groups)
+        clash = [s for s in groups["id_train"]
+                 if s.golden_response in texts or (s.dialogue_context and s.dialogue_context[-1].text in texts)]
+        if clash:
+            names = {s.sample_id for s in clash}
+            groups["id_train"] = [s for s in groups["id_train"] if s.sample_id not in names]
+            groups[TEST_OVERLAP] = clash
     if f"id{DEV_SUFFIX}" not in groups and groups.get("id_train"):
         train = groups.pop("id_train")
         groups["id_train"] = [s for s in train if not held_out_dev(s.sample_id)]

@@ -331,6 +331,7 @@ CHARACTER_SHIFT_DOMAINS = ("Literature", "Film & Television", "Theater", "Gaming
 N_ID_DEV = 64
 N_DEV_PER_OOD_SUBSET = 48
 DEV_SEED_OFFSET = 1  # dev samples draw from random.Random(seed + 1): adding them leaves every test sample as it was
+TRAIN_SEED_OFFSET = 2  # the IDTrain samples that replace those clashing with test texts
 MAX_REDRAWS = 200
 
 
@@ -348,14 +349,15 @@ def build_all(seed: int = SEED) -> tuple[dict[str, list[dict]], dict[str, dict]]
     test_texts: set[str] = set()  # goldens and last queries of every test sample
 
     def add(split: str, tag: str, make, stream: random.Random, dev: bool = False) -> str:
-        seen = goldens.setdefault((split.endswith("Dev"), tag), set())
+        """``dev``: a sample drawn after the test splits that must not share a golden or last query with them."""
+        seen = goldens.setdefault((split, tag), set())
         for attempt in range(MAX_REDRAWS):
             draw = stream if attempt == 0 else random.Random(f"{seed}:{split}:{tag}:{len(data[split])}:{attempt}")
             persona_text, char, pairs, info = make(draw)
             context, golden = _context(pairs)
             # Test splits keep their draws (the shipped bases' corpus is built to exclude them); repeated
             # test goldens are counted and flagged at evaluation (remid.estimators.club.identical_pairs).
-            clash = dev and (golden in seen or golden in test_texts or pairs[-1][0] in test_texts)
+            clash = dev and ((split != "IDTrain" and golden in seen) or golden in test_texts or pairs[-1][0] in test_texts)
             if not clash:
                 break
         else:
@@ -452,6 +454,14 @@ def build_all(seed: int = SEED) -> tuple[dict[str, list[dict]], dict[str, dict]]
         add("IDDev", "IDTest", make_id, dev_rng, dev=True)
     dev_local = {tag: local_personas(dev_rng, lang, 48, tag == "korean") for tag, lang in USER_SHIFT_LANGS.items()}
     ood(dev_rng, True, N_DEV_PER_OOD_SUBSET, dev_local)
+
+    # IDTrain samples that share a golden or last query with a test sample are never trained on
+    # (remid.data.readers.by_subset); as many new ones, clear of every test text, keep N_ID_TRAIN usable.
+    clashing = sum(r["agent_golden_response"] in test_texts or r["dialogue_context"][-1]["user_query"] in test_texts
+                   for r in data["IDTrain"])
+    train_rng = random.Random(seed + TRAIN_SEED_OFFSET)
+    for _ in range(clashing):
+        add("IDTrain", "IDTrain", make_id, train_rng, dev=True)
     return data, originals
 
 
