@@ -3,8 +3,6 @@ response reward."""
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from remid.data.readers import by_subset, held_out_dev, load_samples, select_subsets
@@ -153,3 +151,30 @@ def test_traces_for_validation_come_from_dev():
 
     samples = training_samples(None, False, 4, 3)
     assert [s.is_dev for s in samples] == [False] * 4 + [True] * 3
+
+
+def test_overlap_command_output_is_pinned(capsys):
+    """The overlap table of a small configuration, pinned (regenerate the file with the command in its name)."""
+    from pathlib import Path
+
+    from remid.data.overlap import main
+
+    assert main(["--corpus-docs", "300", "--no-estimator", "--eval-limit", "8"]) == 0
+    pinned = Path(__file__).parent / "data" / "overlap_mini_n8_corpus300.md"
+    assert capsys.readouterr().out == pinned.read_text(encoding="utf-8")
+
+
+def test_overlap_finds_what_is_there_and_nothing_else():
+    from remid.data.overlap import Source, overlap, sentences
+    from remid.data.schema import Turn
+
+    def sample(i, golden, query, persona="I bake bread in Oslo every morning.", name="Ada"):
+        return Sample(f"IDTest-{i}", persona, {"character_name": name}, (Turn("user", query),), golden, "IDTest")
+
+    evaluated = [sample(0, "The sea was calm that night. We sailed home slowly.", "Where did you sail to?"),
+                 sample(1, "The sea was calm that night. We sailed home slowly.", "What did you eat there?", name="Bo")]
+    source = Source("train", "...We sailed home slowly. And then? What did you eat there?", {"Bo"})
+    row = overlap({"id": evaluated}, [source])["id"]
+    assert sentences(evaluated[0].golden_response) == ["The sea was calm that night.", "We sailed home slowly."]
+    assert row["duplicate_goldens"] == 1 and row["n"] == 2
+    assert row["train"] == {"golden_sentences": 0.5, "last_queries": 0.5, "characters": 0.5, "personas": 0.0}

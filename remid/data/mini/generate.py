@@ -441,8 +441,6 @@ def build_all(seed: int = SEED) -> tuple[dict[str, list[dict]], dict[str, dict]]
         for _ in range(count):
             add(split, split, make_id, rng)
     # The user-shift personas are drawn lazily, in subset order, from the main stream, as they always were.
-    local: dict[str, list[dict]] = {}
-
     class _Lazy(dict):
         def __missing__(self, tag: str) -> list[dict]:
             self[tag] = local_personas(rng, USER_SHIFT_LANGS[tag], 48, tag == "korean")

@@ -1,0 +1,138 @@
+"""How much of each evaluated subset occurs in training data: measured, not asserted.
+
+``python -m remid.data.overlap [--eval-limit 48] [--corpus-docs 16000] [--out overlap.md]`` prints, per
+evaluated subset (the first ``eval-limit`` test samples) and per training source, the share of
+
+* golden sentences (sentences over 15 characters of the golden responses) found verbatim in the source,
+* last user queries found verbatim,
+* evaluated samples whose agent character occurs in the source (by name),
+* evaluated samples whose user persona occurs verbatim.
+
+Sources: ``corpus`` (the tiny bases' pretraining documents, ``remid.data.mini.corpus``), ``estimator``
+(what each shipped tiny estimator module was fine-tuned on, read from its MANIFEST: the IDTrain samples
+of the benchmark at build time plus its post-training samples), ``id_train`` (what RPMs fine-tune on:
+``by_subset``'s "id_train"). Exact duplicates of golden responses within a subset are counted too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from remid.data.readers import by_subset, load_samples
+from remid.data.schema import EVAL_SUBSETS, Sample
+
+SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]?")
+MIN_SENTENCE_CHARS = 15
+MEASURES = ("golden_sentences", "last_queries", "characters", "personas")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text`` longer than ``MIN_SENTENCE_CHARS`` characters (stripped)."""
+    return [s.strip() for s in SENTENCE.findall(text) if len(s.strip()) > MIN_SENTENCE_CHARS]
+
+
+def sample_text(sample: Sample) -> str:
+    character = json.dumps(sample.agent_character, ensure_ascii=False)
+    return "\n".join([sample.user_persona, character, *(t.text for t in sample.dialogue_context), sample.golden_response])
+
+
+@dataclass
+class Source:
+    """A body of training text: its concatenated text and, for sample sources, the character names it holds."""
+
+    name: str
+    text: str
+    characters: set[str] | None = None  # None: look names up in ``text``
+
+    @classmethod
+    def from_samples(cls, name: str, samples: Iterable[Sample]) -> Source:
+        samples = list(samples)
+        return cls(name, "\n\n".join(map(sample_text, samples)), {s.character_name for s in samples})
+
+    def has_character(self, name: str) -> bool:
+        return name in self.characters if self.characters is not None else name in self.text
+
+
+def _share(hits: list[bool]) -> float:
+    return sum(hits) / len(hits) if hits else 0.0
+
+
+def overlap(subsets: dict[str, list[Sample]], sources: list[Source]) -> dict[str, dict]:
+    """``{subset: {"n", "duplicate_goldens", source: {measure: share}}}``."""
+    out: dict[str, dict] = {}
+    for name, samples in subsets.items():
+        golden_sentences = [s for sample in samples for s in sentences(sample.golden_response)]
+        counts = Counter(s.golden_response for s in samples)
+        row: dict = {"n": len(samples), "duplicate_goldens": sum(c - 1 for c in counts.values())}
+        for source in sources:
+            row[source.name] = {
+                "golden_sentences": _share([s in source.text for s in golden_sentences]),
+                "last_queries": _share([s.dialogue_context[-1].text in source.text for s in samples]),
+                "characters": _share([source.has_character(s.character_name) for s in samples]),
+                "personas": _share([s.user_persona in source.text for s in samples]),
+            }
+        out[name] = row
+    return out
+
+
+def markdown(table: dict[str, dict], sources: list[str]) -> str:
+    head = "| subset | N | dup. goldens | " + " | ".join(
+        f"{src}: {m.replace('_', ' ')}" for src in sources for m in MEASURES) + " |"
+    lines = [head, "|" + "---|" * (3 + len(sources) * len(MEASURES))]
+    for name, row in table.items():
+        cells = [f"{row[src][m]:.0%}" for src in sources for m in MEASURES]
+        lines.append(f"| {name} | {row['n']} | {row['duplicate_goldens']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def shipped_estimator_sources(benchmark: list[Sample], n_id_train: int = 820) -> list[Source]:
+    """One source per shipped tiny estimator module: the first ``n_id_train`` IDTrain samples of the file (its
+    IDTrain when the modules were built) plus the post-training samples its MANIFEST records."""
+    from hydra.utils import instantiate
+
+    from remid.models.pretrained import MANIFEST, ROOT
+
+    id_train = [s for s in benchmark if s.subset == "id_train"][:n_id_train]
+    sources = []
+    for module in ("remi_tiny_reasoner", "remi_tiny_policy"):
+        record = json.loads((ROOT / module / MANIFEST).read_text(encoding="utf-8"))
+        extra = record["config"]["method"]["datamodule"].get("extra_train")
+        sources.append(Source.from_samples(module, id_train + (list(instantiate(extra)) if extra else [])))
+    return sources
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m remid.data.overlap", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--source", default=None, help="benchmark file (default: the shipped mini benchmark)")
+    parser.add_argument("--eval-limit", type=int, default=48, help="evaluated samples per subset")
+    parser.add_argument("--corpus-docs", type=int, default=16000, help="pretraining documents (0: skip the corpus)")
+    parser.add_argument("--no-estimator", action="store_true", help="skip the shipped estimator modules' data")
+    parser.add_argument("--out", default=None, help="also write the Markdown table here")
+    args = parser.parse_args(argv)
+    benchmark = load_samples(args.source)
+    groups = by_subset(benchmark)
+    subsets = {name: groups[name][: args.eval_limit] for name in EVAL_SUBSETS if groups.get(name)}
+    sources: list[Source] = []
+    if args.corpus_docs:
+        from remid.data.mini.corpus import documents
+
+        sources.append(Source("corpus", "\n\n".join(documents(args.corpus_docs))))
+    if not args.no_estimator:
+        sources += shipped_estimator_sources(benchmark)
+    sources.append(Source.from_samples("id_train", groups["id_train"]))
+    text = markdown(overlap(subsets, sources), [s.name for s in sources])
+    print(text, end="")
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
