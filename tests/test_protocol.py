@@ -3,6 +3,8 @@ response reward."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from remid.data.readers import by_subset, held_out_dev, load_samples, select_subsets
@@ -178,3 +180,44 @@ def test_overlap_finds_what_is_there_and_nothing_else():
     assert sentences(evaluated[0].golden_response) == ["The sea was calm that night.", "We sailed home slowly."]
     assert row["duplicate_goldens"] == 1 and row["n"] == 2
     assert row["train"] == {"golden_sentences": 0.5, "last_queries": 0.5, "characters": 0.5, "personas": 0.0}
+
+
+def test_identical_pairs_counts_ordered_off_diagonal_duplicates():
+    from remid.estimators.club import identical_pairs
+
+    assert identical_pairs(["a", "b", "a", "a", "c", "c"]) == 3 * 2 + 2 * 1
+    assert identical_pairs(["a", "b"]) == 0
+
+
+def test_authors_corl_rewards_and_records(hydra_ctx):
+    from hydra.utils import instantiate
+
+    from remid.authors_rewards import (
+        REASONING_HEADINGS,
+        CoreFeatureLengthReward,
+        ExpMeanReasoningReward,
+        reasoning_format_reward,
+        response_format_reward,
+    )
+    from remid.data.readers import test_records
+
+    trace = "\n".join(REASONING_HEADINGS[:-1]) + f"\n{REASONING_HEADINGS[-1]}\n" + "warm " * 300
+    assert reasoning_format_reward([""] * 3, [trace, trace.replace("User Persona", ""), REASONING_HEADINGS[-1]]) == [1.0, 0.0, 0.0]
+    assert CoreFeatureLengthReward()([""] * 2, [trace, trace + " kind" * 400]) == [0.5, 1.0]
+    assert response_format_reward([""] * 3, ["Hi.", "", "x</Agent Response>"]) == [1.0, 0.0, 0.0]
+    sample = by_subset(load_samples())["id_train"][0]
+    reward = ExpMeanReasoningReward("tiny:qwen3", max_prompt_tokens=512)
+    value = reward([""], [trace], sample=[sample])[0]
+    from remid.estimators.reasoner import extract_core_features
+    from remid.prompts import policy_prompt
+
+    mean = reward.logprobs([policy_prompt(sample, extract_core_features(trace))], [sample.golden_response], "mean")
+    assert 0 < value < 1 and value == pytest.approx(math.exp(float(mean[0])), rel=1e-6)
+    records = test_records(n=1000, seed=42)
+    assert len(records) == 914 and not any(s.subset == "id_train" or s.is_dev for s in records)  # all 914 test samples
+    assert [s.sample_id for s in test_records(n=5, seed=42)] == [s.sample_id for s in test_records(n=5, seed=42)]
+    cfg = hydra_ctx("train", ["method=corl", "+experiment=authors_corl"])
+    rewards = cfg.method.module.reasoner.rewards
+    assert set(rewards) == {"reasoning", "format", "length"} and set(cfg.method.module.policy.rewards) == {"match", "format"}
+    assert rewards.reasoning.fn._target_.endswith("ExpMeanReasoningReward")
+    assert callable(instantiate(rewards.format.fn)) and cfg.method.datamodule.samples.seed == 42

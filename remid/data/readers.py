@@ -178,3 +178,21 @@ def select_subsets(samples: Iterable[Sample], subsets: Iterable[str], limit: int
             raise ValueError(f"subset {key!r} has no samples in the data (found: {sorted(groups)})")
         selected[name] = found[:limit] if limit else found
     return selected
+
+
+def dev_records(source: str | Path | None = None, start: int = 0, skip_invalid: bool = False) -> list[Sample]:
+    """The dev samples of every evaluated subset from index ``start`` on (the transductive estimator's fitting
+    records: records of the evaluated distributions, never a test sample; ``[:start]`` stays for decisions)."""
+    groups = by_subset(load_samples(source, skip_invalid))
+    return [s for name in EVAL_SUBSETS for s in groups.get(f"{name}{DEV_SUFFIX}", [])[start:]]
+
+
+def test_records(source: str | Path | None = None, n: int = 1000, seed: int = 42, skip_invalid: bool = False) -> list[Sample]:
+    """Authors' code, not in the paper: ``n`` records drawn (``seed``) from every test subset, IDTrain excluded,
+    as their CoRL training samples them. Fitting on these puts test samples in the estimator's training data:
+    ``experiment=authors_corl`` only, never a default."""
+    import random
+
+    groups = by_subset(load_samples(source, skip_invalid))
+    pool = [s for name in EVAL_SUBSETS for s in groups.get(name, [])]
+    return random.Random(seed).sample(pool, min(n, len(pool)))

@@ -36,6 +36,15 @@ def club_mi(logp: np.ndarray) -> float:
     return float(np.mean(np.diag(logp)) - np.mean(logp))
 
 
+def identical_pairs(texts: list[str]) -> int:
+    """Ordered off-diagonal pairs (i, j), i != j, whose texts are identical. Equation 2 counts each as a negative
+    pair although y_j is y_i's own text, which biases the N^2 term towards the diagonal (MI towards 0)."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        counts[text] = counts.get(text, 0) + 1
+    return sum(c * (c - 1) for c in counts.values())
+
+
 def sample_negative_pairs(n: int, k: int, rng: np.random.Generator, replace: bool = True) -> np.ndarray:
     """``k`` pairs ``(i, j)`` with ``i != j``, uniform with replacement (or, ``replace=False``, ``k`` distinct
     pairs, as the authors' code draws at most 1,000 of a subset's off-diagonal pairs); all n(n-1) if

@@ -6,6 +6,7 @@ row i is the context x_i (+ reasoning r_i = f_R(x_i)), column j a response y_j.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -13,13 +14,15 @@ import numpy as np
 
 from remid.cache import cache_key
 from remid.data.schema import Sample
-from remid.estimators.club import club_mi, club_mi_sampled, sample_negative_pairs
+from remid.estimators.club import club_mi, club_mi_sampled, identical_pairs, sample_negative_pairs
 from remid.estimators.reasoner import extract_core_features
 from remid.estimators.scoring import CachedScorer
 from remid.generation.base import Generator, SamplingParams
 from remid.models.chat import context_text, encode, fit_prompt
 from remid.models.logprobs import REDUCTIONS
 from remid.prompts import CORE_FEATURES_MARKER, Prompt, direct_prompt, policy_prompt, reasoning_prompt
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -166,11 +169,19 @@ class Estimator:
         refs = [s.golden_response for s in samples]
         mi_model, logp_model = self._mi(contexts, model_responses, progress)
         mi_ref, logp_ref = self._mi(contexts, refs, progress)
+        identical = {"ref": identical_pairs(refs), "model": identical_pairs(list(model_responses))}
         extra: dict = {
             "reductions": {name: {"mi_model": mi_model[name], "mi_ref": mi_ref[name],
                                   "r_emi": mi_model[name] - mi_ref[name]} for name in REDUCTIONS},
             "truncated_prompts": truncated,
+            # Identical-text off-diagonal pairs, kept as negatives (equation 2 as written).
+            "identical_pairs": identical,
         }
+        for side, count in identical.items():
+            if count:
+                log.warning("%s: %d of %d off-diagonal %s pairs have identical texts; equation 2 keeps them as "
+                            "negatives (as written), which pulls that MI towards 0", samples[0].subset, count,
+                            len(samples) * (len(samples) - 1), "golden" if side == "ref" else "RPM response")
         if logp_model is not None:
             extra["logp"] = {name: {"model": logp_model[name], "ref": logp_ref[name]} for name in REDUCTIONS}
         if reasoning is not None and self.uses_reasoning:

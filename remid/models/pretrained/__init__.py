@@ -24,6 +24,10 @@ SHIPPED = {
     "llama": "tiny Llama base, pretrained on the multilingual role-play corpus (model=tiny_llama)",
     "remi_tiny_reasoner": "reasoning generator q_phi1 of the default estimator: tiny Qwen3 base + SFT (table 15)",
     "remi_tiny_policy": "policy model q_phi2 of the default estimator: tiny Qwen3 base + SFT (table 17)",
+    "remi_tiny_transductive_reasoner": "reasoning generator q_phi1 of estimator=remi_tiny_transductive: as "
+                                       "remi_tiny_reasoner, also fitted on dev records of all 12 subsets",
+    "remi_tiny_transductive_policy": "policy model q_phi2 of estimator=remi_tiny_transductive: as remi_tiny_policy, "
+                                     "also fitted on dev records of all 12 subsets",
 }
 
 
