@@ -12,8 +12,9 @@ scoring contexts and N x N matrices) and returns the dict stored on ``SubsetEsti
   and the bound against the sample size (figure 5), per RPM and shifted subset.
 * WinRate and PointScore come from the configured judge (``remid.judge.judge_responses``).
 
-H_hat = max_x [H(Q_{Y|x,r}) + H(P_{Ytheta|x,r})] is estimated as stated in ``H_HAT_HOW``: the paper (and
-the EMID reference code) never say how; ``remid.estimators.bound.h_hat`` does the arithmetic.
+H_hat is estimated as stated in ``H_HAT_HOW`` (results.json names the source): by default from the RPM itself
+(``rpm_entropies``, ``remid.estimators.bound.max_entropy``); the estimator-policy stand-in
+(``remid.estimators.bound.h_hat``) stays as an option. The paper and the EMID reference code never say how.
 """
 
 from __future__ import annotations
@@ -24,14 +25,26 @@ from functools import partial
 import numpy as np
 
 from remid.data.schema import Sample
-from remid.estimators.bound import SHIFT_COMPONENTS, bound_curve, emid_bound, h_hat, remid_bound
+from remid.estimators.bound import SHIFT_COMPONENTS, bound_curve, emid_bound, h_hat, max_entropy, remid_bound
 from remid.estimators.club import club_mi
 from remid.estimators.divergence import component_divergences, component_texts, jsd, response_divergence
 from remid.estimators.remi import SubsetScores
 
-H_HAT_HOW = ("max over the shifted subset's contexts x of [entropy of the estimator's policy along the golden "
-             "response given (x, r) + the same along the RPM's response], per-token mean entropy in nats "
-             "(the scale of R-EMI); h_hat_robust is the 95th percentile of the same sums")
+H_HAT_HOW = {
+    "rpm": ("max over every evaluated context x (ID and each shifted subset) of the RPM's own per-token mean "
+            "entropy along its own response under its own prompt (one forward pass of the RPM), in nats: "
+            "theorem 3.4's max over x of the RPM's conditional entropy, on the evaluated contexts; h_hat_robust "
+            "is the 95th percentile"),
+    "estimator": ("stand-in: max over the shifted subset's contexts x of [entropy of the estimator's policy along "
+                  "the golden response given (x, r) + the same along the RPM's response], per-token mean entropy "
+                  "in nats (the scale of R-EMI); h_hat_robust is the 95th percentile of the same sums"),
+}
+
+
+def rpm_entropies(scorer, contexts: dict[str, list[str]], completions: dict[str, list[str]]) -> dict[str, np.ndarray]:
+    """Per subset, the RPM's per-token mean entropy along its own completions under its own generation contexts.
+    ``scorer`` is a ``CachedScorer`` over the RPM itself (cached per pair). -> {subset: [N]}"""
+    return {name: scorer.entropies_all(contexts[name], completions[name])["mean"] for name in contexts}
 
 
 def shift_severity(subsets: dict[str, list[Sample]], embedder, estimator: str = "representation",
@@ -70,25 +83,39 @@ def id_delta(id_scores: SubsetScores, embedder, estimator: str = "representation
 
 def subset_bound(scorer, id_scores: SubsetScores, ood_scores: SubsetScores, id_samples: Sequence[Sample],
                  ood_samples: Sequence[Sample], divergence: dict, embedder, delta_p: float,
-                 estimator: str = "representation", seed: int = 0) -> dict:
+                 estimator: str = "representation", seed: int = 0,
+                 rpm_entropy: dict[str, np.ndarray] | None = None) -> dict:
     """Theorem 3.4's bound on R-EMID(ID -> subset) for one RPM, its terms, the EMID bound and the curve.
 
     ``scorer`` is the estimator's ``CachedScorer`` (its policy gives the entropies, cached); ``divergence``
     is the subset's ``shift_severity`` entry. delta_P / delta_Q are D_JS of the RPM's responses against the
     golden ones on ID (``delta_p``: ``id_delta``, the same for every subset of one RPM) / on the subset (the
-    same estimator and embedder as the input terms).
+    same estimator and embedder as the input terms). ``rpm_entropy`` (``rpm_entropies`` of every evaluated
+    subset): H_hat is the RPM's own max entropy over all of them (the default); None: the estimator-policy
+    stand-in over this subset's contexts.
     """
-    entropy_ref = scorer.entropies(ood_scores.contexts, ood_scores.ref_responses)  # [M]
-    entropy_model = scorer.entropies(ood_scores.contexts, ood_scores.model_responses)  # [M]
-    h = h_hat(entropy_ref, entropy_model)
+    h_at = None
+    if rpm_entropy is not None:
+        source = "rpm"
+        h = max_entropy(list(rpm_entropy.values()))
+        id_e, ood_e = rpm_entropy["id"], rpm_entropy[ood_samples[0].subset]
+        entropy_ref = np.zeros_like(ood_e)
+        entropy_model = ood_e
+        h_at = lambda n: max_entropy([id_e[:n], ood_e[:n]])  # noqa: E731  the curve: the first n of ID and the subset
+    else:
+        source = "estimator"
+        entropy_ref = scorer.entropies(ood_scores.contexts, ood_scores.ref_responses)  # [M]
+        entropy_model = scorer.entropies(ood_scores.contexts, ood_scores.model_responses)  # [M]
+        h = h_hat(entropy_ref, entropy_model)
     delta_q = response_divergence(ood_scores.model_responses, ood_scores.ref_responses, embedder, estimator, seed)
     terms = remid_bound(h["max"], divergence, delta_p, delta_q)
-    out = {**terms, "h_hat_robust": h["robust"], "h_hat_how": H_HAT_HOW,
+    out = {**terms, "h_hat_robust": h["robust"], "h_hat_source": source, "h_hat_how": H_HAT_HOW[source],
            "emid_bound": emid_bound(h["max"], divergence["input"], delta_p, delta_q)["value"]}
     if id_scores.logp_model is not None and ood_scores.logp_model is not None:
         curve = bound_curve(_embed(embedder, id_samples, id_scores.model_responses),
                             _embed(embedder, ood_samples, ood_scores.model_responses), entropy_ref, entropy_model,
-                            r_emid_at(id_scores, ood_scores), divergence=partial(jsd, estimator=estimator, seed=seed))
+                            r_emid_at(id_scores, ood_scores), divergence=partial(jsd, estimator=estimator, seed=seed),
+                            h_at=h_at)
         out["curve"] = [{"n": c["n"], "bound": c["bound"], "r_emid": c["r_emid"]} for c in curve]
     return out
 

@@ -91,6 +91,19 @@ def h_hat(entropy_ref_ood: np.ndarray, entropy_model_ood: np.ndarray, quantile: 
             "argmax": int(total.argmax()), "mean": float(total.mean()), "n": int(total.size)}
 
 
+def max_entropy(entropies: Sequence[np.ndarray], quantile: float = 0.95) -> dict:
+    """H_hat as the max of one model's own entropies over all given contexts (several subsets' [N] arrays):
+    theorem 3.4's max over x of the RPM's conditional entropy, estimated on the evaluated contexts. Same keys
+    as ``h_hat`` (``argmax`` indexes the concatenation)."""
+    values = np.concatenate([_check_entropies(e, "entropies") for e in entropies]) if entropies else np.zeros(0)
+    if values.size == 0:
+        raise ValueError("max_entropy needs at least one entropy")
+    if not 0.0 < quantile <= 1.0:
+        raise ValueError(f"quantile must be in (0, 1], got {quantile}")
+    return {"max": float(values.max()), "robust": float(np.quantile(values, quantile)), "quantile": quantile,
+            "argmax": int(values.argmax()), "mean": float(values.mean()), "n": int(values.size)}
+
+
 def _delta_terms(delta_p: float, delta_q: float) -> dict:
     delta_p = _check_term(delta_p, "delta_p", LN2)
     delta_q = _check_term(delta_q, "delta_q", LN2)
@@ -155,7 +168,7 @@ def bound_curve(id_embeddings: Mapping[str, np.ndarray], ood_embeddings: Mapping
                 entropy_ref_ood: np.ndarray, entropy_model_ood: np.ndarray, r_emid: Callable[[int], float],
                 sizes: Sequence[int] | None = None,
                 divergence: Callable[[np.ndarray, np.ndarray], float] = representation_jsd,
-                robust: bool = False) -> list[dict]:
+                robust: bool = False, h_at: Callable[[int], dict] | None = None) -> list[dict]:
     """The bound of theorem 3.4 and R-EMID against the sample size, from the first n samples (paper figure 5).
 
     ``id_embeddings`` / ``ood_embeddings`` map each of ``CURVE_KEYS`` to an [N, D] array, row i from
@@ -163,7 +176,8 @@ def bound_curve(id_embeddings: Mapping[str, np.ndarray], ood_embeddings: Mapping
     of ``sizes`` (default: ``curve_sizes`` of the smaller side), the first n rows of each give the three
     D_JS(P_{X_z} || Q_{X_z}), delta_P = D_JS(ID responses || ID golden) and delta_Q likewise on OOD (all
     by ``divergence``), H_hat from the first n OOD entropies (``h_hat``; its ``robust`` quantile if
-    ``robust``), and ``r_emid(n)`` is called for the R-EMID on the same first n samples.
+    ``robust``) or, given ``h_at``, ``h_at(n)`` (an ``h_hat``-shaped dict, e.g. the RPM's own entropies over
+    the first n samples), and ``r_emid(n)`` is called for the R-EMID on the same first n samples.
     -> one ``{"n", "bound", "r_emid", **remid_bound terms}`` per n, ascending
     """
     p, q = _side(id_embeddings, "id_embeddings"), _side(ood_embeddings, "ood_embeddings")
@@ -178,7 +192,7 @@ def bound_curve(id_embeddings: Mapping[str, np.ndarray], ood_embeddings: Mapping
         raise ValueError(f"sizes must lie in 1..{n_max} (the smaller of the ID and OOD samples), got {sizes}")
     curve = []
     for n in sizes:
-        h = h_hat(ref[:n], model[:n])
+        h = h_at(n) if h_at is not None else h_hat(ref[:n], model[:n])
         terms = remid_bound(h["robust"] if robust else h["max"],
                             {z: divergence(p[z][:n], q[z][:n]) for z in SHIFT_COMPONENTS},
                             divergence(p["response"][:n], p["golden"][:n]),
