@@ -99,16 +99,12 @@ def test_post_training_samples_are_multilingual_and_disjoint_from_the_test_sampl
 
 
 def test_weighted_post_training_holds_its_kinds_and_stays_disjoint():
-    """The policy's recipe: more Korean and word-level topic swaps, still no test sample's text."""
+    """A weighted mix (more Korean and word-level topic swaps) holds its kinds and still no test sample's text."""
     from collections import Counter
 
-    from hydra.utils import instantiate
-    from omegaconf import OmegaConf
-
-    from remid.models.pretrained.build import POST_TRAIN
-
-    spec = OmegaConf.create(POST_TRAIN.split("=", 1)[1])
-    samples = instantiate(spec)
+    weights = {"en_real": 0.22, "en_fictional": 0.15, "en_long": 0.05, "en_word_level": 0.08, "german": 0.08,
+               "spanish": 0.08, "chinese": 0.10, "japanese": 0.08, "korean": 0.16}
+    samples = corpus.post_training_samples(3000, weights=weights)
     assert len(samples) == 3000
     texts = ["\n".join([s.user_persona, *(t.text for t in s.dialogue_context), s.golden_response]) for s in samples]
     assert leaks(texts) == []

@@ -221,3 +221,14 @@ def test_authors_corl_rewards_and_records(hydra_ctx):
     assert set(rewards) == {"reasoning", "format", "length"} and set(cfg.method.module.policy.rewards) == {"match", "format"}
     assert rewards.reasoning.fn._target_.endswith("ExpMeanReasoningReward")
     assert callable(instantiate(rewards.format.fn)) and cfg.method.datamodule.samples.seed == 42
+
+
+def test_h_hat_from_the_rpm_is_the_max_over_every_evaluated_context():
+    import numpy as np
+
+    from remid.estimators.bound import max_entropy
+
+    h = max_entropy([np.array([0.5, 2.0]), np.array([1.0, 3.0, 0.1])])
+    assert (h["max"], h["argmax"], h["n"]) == (3.0, 3, 5) and h["robust"] == pytest.approx(np.quantile([0.5, 2, 1, 3, 0.1], 0.95))
+    with pytest.raises(ValueError, match="NaN"):
+        max_entropy([np.array([0.5, float("nan")])])
