@@ -78,6 +78,7 @@ def build_bench(cfg: DictConfig, on_step: Callable[[str], None] | None = None,
         step3 = steps.dialogues(teacher, by_id, contexts, step1, step2, opts)
         _write(out / "steps" / "3_dialogues.json", _dump(step3))
         done("dialogues")
+        teacher.write_rejects()
     samples, provenance = step4.split(step1, step3, opts["split"], int(opts["split"]["seed"]))
     path = out / "rpgbench.json"
     _write(path, _dump({name: [s.to_record() for s in found] for name, found in samples.items()}))
@@ -87,12 +88,16 @@ def build_bench(cfg: DictConfig, on_step: Callable[[str], None] | None = None,
     _write(out / "stats.md", stats)
     load_samples(path)  # the readers and validation accept what was written (raises otherwise)
     empty = step4.empty_subsets(samples)
+    if teacher.unanswered():
+        log.warning("%d request(s) got no answer: the benchmark is incomplete; run the same command again",
+                    teacher.unanswered())
     if empty:
         log.warning("subsets without a sample: %s (more seeds, characters_per_persona or fewer rejects)", empty)
     summary = {"out": str(path), "teacher": teacher.client.backend.name, "seconds": round(time.time() - started, 2),
                "samples": {name: len(found) for name, found in samples.items()}, "empty_subsets": empty,
                "dropped": step1["dropped"], "steps": teacher.summary(),
-               "rejected": {step: teacher.rejected(step) for step in teacher.steps}}
+               "rejected": {step: teacher.rejected(step) for step in teacher.steps},
+               "unanswered": teacher.unanswered()}
     _write(out / "build_log.json", _dump(summary))
     done("split")
     log.info("wrote %s (%d samples)\n%s", path, sum(summary["samples"].values()), stats)

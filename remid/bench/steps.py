@@ -22,9 +22,17 @@ FICTIONAL_DOMAINS = ("Literature", "Film & Television", "Theater", "Gaming")
 REAL_DOMAIN = "Real-world figures"
 
 
+# The keys of the tasks answered with a fixed JSON object (an OpenAI-style server in json_mode is asked for
+# a JSON object then); the others answer with an array or an object keyed by the character's name.
+JSON_KEYS = {"bench_classify": ("classification_result",), "bench_persona_variants": p.VARIANT_KEYS,
+             "bench_persona_expand": p.EXPANSION_KEYS, "bench_id_dialogue": p.dialogue_keys(4),
+             "bench_turn_level": p.dialogue_keys(8), "bench_word_select": p.WORD_SELECT_KEYS}
+
+
 def _request(task: str, messages: list, fields: dict, opts: dict) -> ChatRequest:
     return ChatRequest(messages, task=task, fields=fields, temperature=float(opts["temperature"]),
-                       max_tokens=int(opts["max_tokens"][task.removeprefix("bench_")]))
+                       max_tokens=int(opts["max_tokens"][task.removeprefix("bench_")]),
+                       json_keys=JSON_KEYS.get(task, ()))
 
 
 def _call(step: str, task: str, key: str) -> dict[str, str]:
@@ -43,7 +51,7 @@ def characters(teacher: Teacher, personas: list[PersonaSeed], opts: dict,
          "num": int(opts["characters_per_persona"])}, opts) for s in personas]
     found: dict[str, dict] = {}  # char_id -> the first inference of it
     pairs: list[dict] = []
-    dropped = {"items": 0, "fictional_real_world": 0, "real_unknown_domain": 0}
+    dropped = {"items": 0, "fictional_real_world": 0}
     for seed, result in zip(personas, teacher.ask("1a_initial_characters", reqs), strict=True):
         if result is None or not result.ok:
             continue
