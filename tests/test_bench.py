@@ -71,6 +71,8 @@ def test_character_arrays_parse_from_fences_and_drop_unusable_items():
             '{"category": "film", "character_name": "Rick", "character_description": "a bar owner"}]\n```')
     got = parse.characters(text, {"domains": ["Literature", "Film & Television"]})
     assert [c["category"] for c in got["items"]] == ["Literature", "Film & Television"] and got["dropped"] == 1
+    games = '[{"category": "Video Games", "character_name": "Link", "character_description": "a hero"}]'
+    assert parse.characters(games, {})["items"][0]["category"] == "Gaming"
     with pytest.raises(JSONAnswerError, match="no JSON array"):
         parse.characters("I cannot think of anyone.", {})
 
@@ -85,6 +87,12 @@ def test_answer_checks_catch_wrong_script_roles_and_unchanged_queries():
     with pytest.raises(JSONAnswerError, match="unchanged"):
         parse.word_selection(json.dumps(dict.fromkeys(parse.p.WORD_SELECT_KEYS, "Same query?")),
                              {"original_user_query": "Same  query?"})
+    rewritten = dict(zip(parse.p.WORD_SELECT_KEYS, ["Would you rather paint the sea at night, or sleep?", "No."],
+                         strict=True))
+    with pytest.raises(JSONAnswerError, match="changes 7 words"):
+        parse.word_selection(json.dumps(rewritten), {"original_user_query": "Would you paint the sea?",
+                                                     "max_changed_words": 4})
+    assert parse.changed_words("Would you paint the sea?", "Would you paint the lake?") == 2
     with pytest.raises(JSONAnswerError, match="agent_response_2"):
         parse.dialogue(json.dumps({"user_query_1": "a", "agent_response_1": "b", "user_query_2": "c"}), {"rounds": 2})
 
@@ -118,6 +126,8 @@ def test_offline_build_has_every_subset_valid_stats_and_provenance(bench_cfg, ca
             assert (prov["language"] == "english") == (r["subset_tag"] not in ("german", "spanish", "chinese",
                                                                                "japanese", "korean"))
             assert {c["step"] for c in prov["calls"]} >= {"1a", "1b", "1c", "3a"}
+            if prov["language"] != "english":
+                assert {c["step"] for c in prov["calls"]} >= {"2a", "2b"} and prov["persona_seed"] != prov["persona_id"]
             assert all(cache.get(c["key"], {}).get("request", {}).get("task") == c["task"] for c in prov["calls"])
     turn = data["OOD3Test"][0]
     assert turn["subset_tag"] == "TurnLevelComposition" and len(turn["dialogue_context"]) == 15

@@ -8,6 +8,7 @@ roles, and Chinese / Japanese / Korean text written in its script (German and Sp
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from typing import Any
@@ -15,6 +16,11 @@ from typing import Any
 from remid.bench import prompts as p
 from remid.llm.parsing import JSONAnswerError, extract_json_object
 
+# Category names teachers write for the default step-1 domains (matched as substrings, in this order).
+ALIASES = (("real", "Real-world figures"), ("historical", "Real-world figures"), ("literat", "Literature"),
+           ("novel", "Literature"), ("book", "Literature"), ("film", "Film & Television"),
+           ("tele", "Film & Television"), ("tv", "Film & Television"), ("movie", "Film & Television"),
+           ("theat", "Theater"), ("stage", "Theater"), ("musical", "Theater"), ("gam", "Gaming"))
 _FENCE = re.compile(r"```[ \t]*(?:json|JSON)?[ \t]*\n?(.*?)```", re.DOTALL)
 _SCRIPTS = {"chinese": r"[\u3400-\u9fff]", "japanese": r"[\u3040-\u30ff]", "korean": r"[\uac00-\ud7af]"}
 
@@ -84,8 +90,8 @@ def characters(text: str, fields: dict) -> dict:
         name = _text(item.get("character_name")) if isinstance(item, dict) else None
         desc = _text(item.get("character_description")) if isinstance(item, dict) else None
         canonical = domains.get((category or "").lower())
-        if canonical is None and category:  # "Film" for "Film & Television", "Real-world figure" ...
-            canonical = next((d for k, d in domains.items() if k.startswith(category.lower()[:4])), None)
+        if canonical is None and category:  # "Film" for "Film & Television", "Real-world figure", "Games" ...
+            canonical = next((d for alias, d in ALIASES if alias in category.lower() and d in domains.values()), None)
         if canonical is None or name is None or desc is None:
             dropped += 1
             continue
@@ -155,11 +161,24 @@ def word_variants(text: str, fields: dict) -> dict:
     return {"items": items, "dropped": dropped}
 
 
+def changed_words(original: str, variant: str) -> int:
+    """Words of ``variant`` not matched in ``original`` plus words of ``original`` dropped (word-level diff)."""
+    a, b = original.split(), variant.split()
+    same = sum(block.size for block in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
+    return len(a) + len(b) - 2 * same
+
+
 def word_selection(text: str, fields: dict) -> dict:
-    """Table 7 word-level part 2: the selected query (changed from the original) and its response."""
+    """Table 7 word-level part 2: the selected query, changed from the original by at most
+    ``fields["max_changed_words"]`` words (table 7: "only a single word or phrase differs"), and its response."""
     obj = _strings(extract_json_object(text), p.WORD_SELECT_KEYS)
-    if " ".join(obj[p.WORD_SELECT_KEYS[0]].split()) == " ".join(str(fields.get("original_user_query", "")).split()):
+    changed = changed_words(str(fields.get("original_user_query", "")), obj[p.WORD_SELECT_KEYS[0]])
+    if changed == 0:
         raise JSONAnswerError("the selected query is the original query unchanged")
+    limit = fields.get("max_changed_words")
+    if limit is not None and changed > int(limit):
+        raise JSONAnswerError(f"the selected query changes {changed} words of the original (at most {limit}: a "
+                              "single word or phrase should differ)")
     return obj
 
 

@@ -196,7 +196,9 @@ def _word_level(teacher: Teacher, seeds: dict, by_pair: dict, chars: dict, opts:
     reqs = [_request("bench_word_variants", p.render(p.WORD_VARIANTS, **slots(d), str_reference_user_chat_history="\n".join(
         seeds[d["persona_id"]].chat_history)), fields(d), opts) for d in plan]
     found = [(d, r) for d, r in zip(plan, teacher.ask("3c_word_variants", reqs), strict=True) if r is not None and r.ok]
-    reqs = [_request("bench_word_select", p.render(p.WORD_SELECT, **slots(d), str_candidate_variants=json.dumps(r.parsed["items"], ensure_ascii=False)), {**fields(d), "candidates": r.parsed["items"]}, opts)
+    reqs = [_request("bench_word_select", p.render(p.WORD_SELECT, **slots(d), str_candidate_variants=json.dumps(
+        r.parsed["items"], ensure_ascii=False)), {**fields(d), "candidates": r.parsed["items"],
+                                                 "max_changed_words": opts["max_changed_words"]}, opts)
         for d, r in found]
     out = []
     for (d, first), result in zip(found, teacher.ask("3d_word_select", reqs), strict=True):
