@@ -200,17 +200,22 @@ def openai_server():
         server.close()
 
 
-@pytest.fixture
-def bench_cfg(hydra_ctx, tmp_path):
-    """``make(name, *overrides)``: the build_bench config on the first 3 shipped personas, writing under tmp_path/name."""
+def bench_overrides(root: Path, name: str) -> list[str]:
+    """build_bench overrides for a small build on the first 3 shipped personas, writing under root/name."""
     from remid.bench.seeds import shipped
 
-    seeds = tmp_path / "personas.jsonl"
-    seeds.write_text("".join(shipped("personas").read_text(encoding="utf-8").splitlines(keepends=True)[:3]),
-                     encoding="utf-8")
+    seeds = root / "personas.jsonl"
+    if not seeds.exists():
+        lines = shipped("personas").read_text(encoding="utf-8").splitlines(keepends=True)[:3]
+        seeds.write_text("".join(lines), encoding="utf-8")
+    return [f"paths.runs_dir={root / name}", f"bench.seeds.personas={seeds}", "bench.characters_per_persona=5"]
+
+
+@pytest.fixture
+def bench_cfg(hydra_ctx, tmp_path):
+    """``make(name, *overrides)``: the build_bench config of ``bench_overrides(tmp_path, name)``."""
 
     def make(name: str, *overrides: str):
-        return hydra_ctx("build_bench", [f"paths.runs_dir={tmp_path / name}", f"bench.seeds.personas={seeds}",
-                                         "bench.characters_per_persona=5", *overrides])
+        return hydra_ctx("build_bench", [*bench_overrides(tmp_path, name), *overrides])
 
     return make

@@ -98,9 +98,21 @@ def test_answer_checks_catch_wrong_script_roles_and_unchanged_queries():
 
 
 # --------------------------------------------------------------------------------------------- the build
-def test_offline_build_has_every_subset_valid_stats_and_provenance(bench_cfg, capsys):
-    cfg = bench_cfg("a")
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """One uninterrupted offline build for this module: ``(cfg, summary, outputs)`` (read only)."""
+    from hydra import initialize_config_dir
+
+    from tests.conftest import CONF_DIR, bench_overrides, compose
+
+    with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
+        cfg = compose("build_bench", bench_overrides(tmp_path_factory.mktemp("bench"), "ref"))
     summary = build_bench(cfg)
+    return cfg, summary, outputs(cfg)
+
+
+def test_offline_build_has_every_subset_valid_stats_and_provenance(reference):
+    cfg, summary, _ = reference
     path = summary["out"]
     assert validate.main([path]) == 0
     groups = by_subset(load_samples(path))
@@ -151,9 +163,7 @@ class Interrupt(Exception):
 
 
 @pytest.mark.parametrize("where", ["boundary", "mid-step"])
-def test_interrupted_build_resumes_to_the_identical_files(bench_cfg, where):
-    reference = bench_cfg("ref")
-    build_bench(reference)
+def test_interrupted_build_resumes_to_the_identical_files(bench_cfg, reference, where):
     cfg = bench_cfg("cut")
 
     def at_boundary(step):
@@ -173,7 +183,7 @@ def test_interrupted_build_resumes_to_the_identical_files(bench_cfg, where):
     if where == "mid-step":
         dialogues = summary["steps"]["3a_id_dialogues"]
         assert 0 < dialogues["cached"] < dialogues["requests"]
-    assert outputs(cfg) == outputs(reference)
+    assert outputs(cfg) == reference[2]
 
 
 def test_retrieval_hook_feeds_the_refinement(bench_cfg, tmp_path):
@@ -194,7 +204,8 @@ def test_evaluate_runs_on_a_built_benchmark(hydra_ctx, tmp_path):
     path = build_bench(hydra_ctx("build_bench", [f"paths.runs_dir={tmp_path / 'build'}"]))["out"]  # shipped seeds
     command = [sys.executable, str(root / "evaluate.py"), f"data.source={path}", "shift=german", "data.eval_limit=4",
                "rpms=[tiny:qwen3]", "logger=none", f"paths.runs_dir={tmp_path / 'eval'}", f"run_dir={tmp_path / 'out'}",
-               "estimator.n_boot=50", "generation.sampling.max_new_tokens=24", "estimator.reasoning_max_new_tokens=48"]
+               "estimator.n_boot=50", "generation.sampling.max_new_tokens=16", "estimator.reasoning_max_new_tokens=32",
+               "analyses.divergence=false", "analyses.bound=false"]
     done = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=240,
                           env={**os.environ, "PYTHONPATH": str(root)})
     assert done.returncode == 0, done.stderr[-3000:]

@@ -99,6 +99,9 @@ def build_bench(cfg: DictConfig, on_step: Callable[[str], None] | None = None,
                "rejected": {step: teacher.rejected(step) for step in teacher.steps},
                "unanswered": teacher.unanswered()}
     _write(out / "build_log.json", _dump(summary))
+    if not any(summary["samples"].values()):
+        raise RuntimeError(f"the build made no sample: every path was rejected or unanswered; see "
+                           f"{out / 'rejects.jsonl'} and {out / 'build_log.json'}")
     done("split")
     log.info("wrote %s (%d samples)\n%s", path, sum(summary["samples"].values()), stats)
     return summary
