@@ -213,3 +213,12 @@ def test_evaluate_runs_on_a_built_benchmark(hydra_ctx, tmp_path):
     assert sorted(model["subsets"]) == ["german", "id"]
     for subset in model["subsets"].values():  # R-EMI computed on 4 built samples of each subset
         assert subset["n"] == 4 and isinstance(subset["r_emi"], float)
+
+
+def test_retriever_rejects_a_file_that_is_not_a_name_map(tmp_path):
+    from remid.bench.retrieval import JsonRetriever
+
+    path = tmp_path / "passages.json"
+    path.write_text('["Tesla"]', encoding="utf-8")
+    with pytest.raises(ValueError, match="expected a JSON object mapping character names to text"):
+        JsonRetriever(path)

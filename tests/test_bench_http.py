@@ -212,3 +212,13 @@ def test_requests_without_an_answer_are_asked_again_next_run(openai_server, benc
     again = build_bench(cfg)
     assert again["steps"]["3b_turn_level"]["asked"] == summary["unanswered"] and again["empty_subsets"] == []
     assert again["steps"]["3a_id_dialogues"]["asked"] == 0
+
+
+def test_a_teacher_that_never_answers_in_json_fails_the_build_clearly(openai_server, bench_cfg):
+    server = openai_server(lambda body, n: (200, "I am sorry, I cannot help with that.", {}))
+    cfg = bench_cfg("sorry", *http_overrides(server))
+    with pytest.raises(RuntimeError, match="the build made no sample"):
+        build_bench(cfg)
+    rejects = (Path(cfg.out_dir) / "rejects.jsonl").read_text().splitlines()
+    assert len(rejects) == 3 and server.total == 3 * 3  # each persona asked 1 + parse_retries times
+    assert json.loads(rejects[0])["raw"] == "I am sorry, I cannot help with that."

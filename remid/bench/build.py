@@ -60,6 +60,9 @@ def build_bench(cfg: DictConfig, on_step: Callable[[str], None] | None = None,
     personas = seed_files.load_personas(opts["seeds"]["personas"])
     contexts = seed_files.load_contexts(opts["seeds"]["contexts"])
     by_id = {s.id: s for s in personas}
+    unused = [d for d in steps.FICTIONAL_DOMAINS if d not in opts["domains"]]
+    if unused:
+        log.warning("bench.domains lacks %s: those character-shift subsets will stay empty", unused)
     retriever = instantiate(opts["retrieval"]) if opts.get("retrieval") else None
     log.info("seeds: %d personas, %d context seeds; character retrieval: %s", len(personas), len(contexts),
              "on" if retriever else "off (refinement uses the teacher's own knowledge; set bench.retrieval)")

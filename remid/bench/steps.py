@@ -18,9 +18,9 @@ from remid.bench.teacher import Teacher
 from remid.cache import cache_key
 from remid.llm import ChatRequest
 
+# The step-1 categories of the character-shift subsets (schema subset tags); a fictional character of
+# another category belongs to no subset.
 FICTIONAL_DOMAINS = ("Literature", "Film & Television", "Theater", "Gaming")
-REAL_DOMAIN = "Real-world figures"
-
 
 # The keys of the tasks answered with a fixed JSON object (an OpenAI-style server in json_mode is asked for
 # a JSON object then); the others answer with an array or an object keyed by the character's name.
@@ -51,7 +51,8 @@ def characters(teacher: Teacher, personas: list[PersonaSeed], opts: dict,
          "num": int(opts["characters_per_persona"])}, opts) for s in personas]
     found: dict[str, dict] = {}  # char_id -> the first inference of it
     pairs: list[dict] = []
-    dropped = {"items": 0, "fictional_real_world": 0}
+    dropped = {"items": 0, "fictional_outside_the_four_domains": 0}
+    paired: set[tuple[str, str]] = set()
     for seed, result in zip(personas, teacher.ask("1a_initial_characters", reqs), strict=True):
         if result is None or not result.ok:
             continue
@@ -59,7 +60,8 @@ def characters(teacher: Teacher, personas: list[PersonaSeed], opts: dict,
         for item in result.parsed["items"]:
             cid = f"{item['character_name'].strip().lower()}|{item['category']}"
             found.setdefault(cid, {**item, "call": _call("1a", "bench_characters", result.key)})
-            if not any(q["persona"] == seed.id and q["character"] == cid for q in pairs):
+            if (seed.id, cid) not in paired:
+                paired.add((seed.id, cid))
                 pairs.append({"persona": seed.id, "character": cid,
                               "calls": [_call("1a", "bench_characters", result.key)]})
     ids = list(found)
@@ -89,7 +91,7 @@ def characters(teacher: Teacher, personas: list[PersonaSeed], opts: dict,
         domain = profiles[cid]["record"]["character_domain"]
         real = bool(result.parsed["real"])
         if not real and domain not in FICTIONAL_DOMAINS:
-            dropped["fictional_real_world"] += 1  # a "real-world figure" judged fictional: neither ID nor OOD
+            dropped["fictional_outside_the_four_domains"] += 1  # e.g. a "real-world figure" judged fictional
             continue
         chars[cid] = {**profiles[cid], "real": real, "calls": [*profiles[cid]["calls"],
                                                                _call("1c", "bench_classify", result.key)]}
