@@ -110,7 +110,8 @@ class OpenAIChatServer:
     ``respond(body, n)`` answers each request (``n``: how often this exact prompt was seen, from 1) with
     ``(status, content, headers)``: a 200 sends ``content`` as the choice's message with a ``usage`` of
     whitespace-token counts; any other status sends ``{"error": {"message": content}}``. It counts the
-    requests, the prompts and the most requests in flight at once; ``on_request(total)`` runs before each answer.
+    requests, the prompts and the most requests in flight at once; ``on_request(total, prompt)`` runs before
+    each answer.
     """
 
     def __init__(self, respond) -> None:
@@ -141,7 +142,7 @@ class OpenAIChatServer:
                     server.max_in_flight = max(server.max_in_flight, server.in_flight)
                 try:
                     if server.on_request is not None:
-                        server.on_request(total)
+                        server.on_request(total, prompt)
                     if self.path != "/v1/chat/completions":
                         status, content, headers = 404, f"no route {self.path}", {}
                     else:

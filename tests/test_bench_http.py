@@ -164,7 +164,6 @@ def test_killed_build_process_resumes_to_the_identical_files(openai_server, benc
     server = openai_server(respond)  # one server for both builds: its URL is part of every cache key
     reference = bench_cfg("ref", *http_overrides(server))
     build_bench(reference)
-    reference_requests = server.total
     cfg = bench_cfg("killed", *http_overrides(server))
     overrides = [f"paths.runs_dir={tmp_path / 'killed'}", f"bench.seeds.personas={cfg.bench.seeds.personas}",
                  "bench.characters_per_persona=5", *http_overrides(server)]
@@ -172,9 +171,13 @@ def test_killed_build_process_resumes_to_the_identical_files(openai_server, benc
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
-    def kill_mid_dialogues(total: int) -> None:
-        if total == reference_requests + 70:  # inside step 3a (about 52 requests, retries and re-asks included, come before it)
-            os.kill(proc.pid, signal.SIGKILL)
+    dialogues = []
+
+    def kill_mid_dialogues(total: int, prompt: str) -> None:
+        if "4-round dialogue" in prompt:
+            dialogues.append(total)
+            if len(dialogues) == 10:  # step 3a asks 27 ID dialogues: kill the build in the middle of it
+                os.kill(proc.pid, signal.SIGKILL)
 
     server.on_request = kill_mid_dialogues
     proc.wait(timeout=120)
