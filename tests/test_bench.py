@@ -202,7 +202,7 @@ def test_retrieval_hook_feeds_the_refinement(bench_cfg, tmp_path):
 def test_evaluate_runs_on_a_built_benchmark(hydra_ctx, tmp_path):
     root = Path(__file__).resolve().parents[1]
     path = build_bench(hydra_ctx("build_bench", [f"paths.runs_dir={tmp_path / 'build'}"]))["out"]  # shipped seeds
-    command = [sys.executable, str(root / "evaluate.py"), f"data.source={path}", "shift=german", "data.eval_limit=4",
+    command = [sys.executable, str(root / "evaluate.py"), f"data.source={path}", "shift=id", "data.eval_limit=4",
                "rpms=[tiny:qwen3]", "logger=none", f"paths.runs_dir={tmp_path / 'eval'}", f"run_dir={tmp_path / 'out'}",
                "estimator.n_boot=50", "generation.sampling.max_new_tokens=16", "estimator.reasoning_max_new_tokens=32",
                "analyses.divergence=false", "analyses.bound=false"]
@@ -210,8 +210,8 @@ def test_evaluate_runs_on_a_built_benchmark(hydra_ctx, tmp_path):
                           env={**os.environ, "PYTHONPATH": str(root)})
     assert done.returncode == 0, done.stderr[-3000:]
     [model] = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))["models"]
-    assert sorted(model["subsets"]) == ["german", "id"]
-    for subset in model["subsets"].values():  # R-EMI computed on 4 built samples of each subset
+    assert sorted(model["subsets"]) == ["id"]  # evaluate.py loaded and validated the whole built file
+    for subset in model["subsets"].values():  # R-EMI computed on 4 built IDTest samples
         assert subset["n"] == 4 and isinstance(subset["r_emi"], float)
 
 
