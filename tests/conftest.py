@@ -102,3 +102,121 @@ def bpe_tokenizers(mini_samples):
                                (direct_prompt(sample), sample.golden_response)):
             texts.append(prompt.text + "\n\n" + prompt.response_prefix + prompt.target(answer))
     return {kind: byte_level_bpe(kind, texts) for kind in ("qwen", "llama")}
+
+
+class OpenAIChatServer:
+    """A loopback server speaking the OpenAI chat-completions schema (``POST /v1/chat/completions``).
+
+    ``respond(body, n)`` answers each request (``n``: how often this exact prompt was seen, from 1) with
+    ``(status, content, headers)``: a 200 sends ``content`` as the choice's message with a ``usage`` of
+    whitespace-token counts; any other status sends ``{"error": {"message": content}}``. It counts the
+    requests, the prompts and the most requests in flight at once; ``on_request(total, prompt)`` runs before
+    each answer.
+    """
+
+    def __init__(self, respond) -> None:
+        import json
+        import threading
+        from collections import Counter
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        server = self
+        self.respond, self.on_request = respond, None
+        self.lock = threading.Lock()
+        self.seen: Counter = Counter()
+        self.total = self.in_flight = self.max_in_flight = 0
+        self.prompt_tokens = self.completion_tokens = 0
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                prompt = "\n".join(m["content"] for m in body.get("messages", []))
+                with server.lock:
+                    server.total += 1
+                    server.seen[prompt] += 1
+                    n, total = server.seen[prompt], server.total
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                try:
+                    if server.on_request is not None:
+                        server.on_request(total, prompt)
+                    if self.path != "/v1/chat/completions":
+                        status, content, headers = 404, f"no route {self.path}", {}
+                    else:
+                        status, content, headers = server.respond(body, n)
+                    if status == 200:
+                        usage = {"prompt_tokens": len(prompt.split()), "completion_tokens": len(content.split())}
+                        with server.lock:
+                            server.prompt_tokens += usage["prompt_tokens"]
+                            server.completion_tokens += usage["completion_tokens"]
+                        payload = {"id": "chatcmpl-0", "object": "chat.completion", "model": body.get("model"),
+                                   "choices": [{"index": 0, "finish_reason": "stop",
+                                                "message": {"role": "assistant", "content": content}}],
+                                   "usage": usage}
+                    else:
+                        payload = {"error": {"message": content}}
+                    data = json.dumps(payload).encode()
+                finally:
+                    with server.lock:
+                        server.in_flight -= 1
+                try:
+                    self.send_response(status)
+                    for name, value in {"Content-Type": "application/json", **headers}.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:  # the client is gone
+                    pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                       daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def openai_server():
+    """``start(respond) -> OpenAIChatServer`` on loopback; every server started is shut down after the test."""
+    servers = []
+
+    def start(respond) -> OpenAIChatServer:
+        servers.append(OpenAIChatServer(respond))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+def bench_overrides(root: Path, name: str) -> list[str]:
+    """build_bench overrides for a small build on the first 3 shipped personas, writing under root/name."""
+    from remid.bench.seeds import shipped
+
+    seeds = root / "personas.jsonl"
+    if not seeds.exists():
+        lines = shipped("personas").read_text(encoding="utf-8").splitlines(keepends=True)[:3]
+        seeds.write_text("".join(lines), encoding="utf-8")
+    return [f"paths.runs_dir={root / name}", f"bench.seeds.personas={seeds}", "bench.characters_per_persona=5"]
+
+
+@pytest.fixture
+def bench_cfg(hydra_ctx, tmp_path):
+    """``make(name, *overrides)``: the build_bench config of ``bench_overrides(tmp_path, name)``."""
+
+    def make(name: str, *overrides: str):
+        return hydra_ctx("build_bench", [*bench_overrides(tmp_path, name), *overrides])
+
+    return make

@@ -12,6 +12,8 @@ SUBSETS: dict[str, tuple[str, str]] = {
     # The tiny estimator's multilingual post-training set (remid.data.mini.corpus), never evaluated.
     "PostTrain": ("post_train", "post_train"),
     "IDTest": ("id", "id"),
+    # Held-out ID samples for model selection (remid.bench builds them), never evaluated.
+    "IDDev": ("id", "id_dev"),
     "german": ("user", "german"),
     "spanish": ("user", "spanish"),
     "chinese": ("user", "chinese"),

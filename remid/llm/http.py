@@ -86,6 +86,8 @@ class OpenAIChatBackend:
             self._headers["Authorization"] = f"Bearer {api_key}"
         self._client: httpx.Client | None = None
         self._lock = threading.Lock()
+        # Token counts the server reported in ``usage`` (summed over every answered request).
+        self.usage = {"prompt_tokens": 0, "completion_tokens": 0, "responses_with_usage": 0}
 
     def __repr__(self) -> str:
         return f"OpenAIChatBackend({self.base_url!r}, {self.model!r})"
@@ -125,13 +127,25 @@ class OpenAIChatBackend:
         if status >= 400:
             raise FatalError(f"HTTP {status} from {url}: {server_message(response)}")
         try:
-            choice = response.json()["choices"][0]
+            body = response.json()
+            choice = body["choices"][0]
             content = choice["message"]["content"]
         except (ValueError, KeyError, IndexError, TypeError):
             raise RetryableError(f"malformed completion from {url}: {server_message(response, 120)}") from None
+        self._count_usage(body.get("usage"))
         if not isinstance(content, str):
             raise FatalError(f"no text in the completion from {url} (finish_reason={choice.get('finish_reason')!r})")
         return content
+
+    def _count_usage(self, usage) -> None:
+        if not isinstance(usage, dict):
+            return
+        counts = {k: usage.get(k) for k in ("prompt_tokens", "completion_tokens")}
+        if all(isinstance(v, int) for v in counts.values()):
+            with self._lock:
+                for k, v in counts.items():
+                    self.usage[k] += v
+                self.usage["responses_with_usage"] += 1
 
     def close(self) -> None:
         with self._lock:
