@@ -103,8 +103,8 @@ def stats_markdown(samples: dict[str, list[Sample]]) -> str:
     where: dict[str, str] = {}
     for name in SPLITS:
         for s in samples[name]:
-            by_subset[s.subset].append(s)
-            where[s.subset] = name
+            by_subset[s.group].append(s)
+            where[s.group] = name
     for subset in ("id_train", "id_dev", *EVAL_SUBSETS):
         lines.append(_row(subset, where.get(subset, "-"), by_subset.get(subset, [])))
     return "\n".join(lines) + "\n"
@@ -112,5 +112,5 @@ def stats_markdown(samples: dict[str, list[Sample]]) -> str:
 
 def empty_subsets(samples: dict[str, list[Sample]]) -> list[str]:
     """The 12 evaluation subsets (and id_train, id_dev) without a sample."""
-    present = {s.subset for found in samples.values() for s in found}
+    present = {s.group for found in samples.values() for s in found}
     return [s for s in ("id_train", "id_dev", *EVAL_SUBSETS) if s not in present]

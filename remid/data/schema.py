@@ -13,7 +13,7 @@ SUBSETS: dict[str, tuple[str, str]] = {
     "PostTrain": ("post_train", "post_train"),
     "IDTest": ("id", "id"),
     # Held-out ID samples for model selection (remid.bench builds them), never evaluated.
-    "IDDev": ("id", "id_dev"),
+    "IDDev": ("id", "id"),  # ID dev samples: the ID distribution, grouped as "id_dev" (Sample.is_dev)
     "german": ("user", "german"),
     "spanish": ("user", "spanish"),
     "chinese": ("user", "chinese"),
@@ -86,8 +86,9 @@ class Sample:
     @property
     def is_dev(self) -> bool:
         """A dev sample (model selection only, never reported): its ``sample_ID`` names a split ending in
-        "Dev" ("IDDev-3", "OOD1Dev-17"), as the authors' files mark training samples by "IDTrain"."""
-        return self.sample_id.split("-", 1)[0].endswith("Dev")
+        "Dev" ("IDDev-3", "OOD1Dev-17"), as the authors' files mark training samples by "IDTrain", or its
+        subset_tag is "IDDev"."""
+        return self.sample_id.split("-", 1)[0].endswith("Dev") or self.subset_tag.strip().lower() == "iddev"
 
     @property
     def group(self) -> str:
