@@ -8,9 +8,9 @@ evaluated subset (the first ``eval-limit`` test samples) and per training source
 * evaluated samples whose agent character occurs in the source (by name),
 * evaluated samples whose user persona occurs verbatim.
 
-Sources: ``corpus`` (the tiny bases' pretraining documents, ``remid.data.mini.corpus``), ``estimator``
-(what each shipped tiny estimator module was fine-tuned on, read from its MANIFEST: the IDTrain samples
-of the benchmark at build time plus its post-training samples), ``id_train`` (what RPMs fine-tune on:
+Sources: ``corpus`` (the tiny bases' pretraining documents, ``remid.data.mini.corpus``), each shipped tiny
+estimator module (what its MANIFEST's config fine-tunes on: IDTrain plus any extra training samples, e.g. the
+transductive modules' dev records), ``id_train`` (what RPMs fine-tune on:
 ``by_subset``'s "id_train"). Exact duplicates of golden responses within a subset are counted too.
 """
 
@@ -29,6 +29,8 @@ from remid.data.schema import EVAL_SUBSETS, Sample
 
 SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]?")
 MIN_SENTENCE_CHARS = 15
+ESTIMATOR_MODULES = ("remi_tiny_reasoner", "remi_tiny_policy", "remi_tiny_transductive_reasoner",
+                     "remi_tiny_transductive_policy")
 MEASURES = ("golden_sentences", "last_queries", "characters", "personas")
 
 
@@ -82,28 +84,31 @@ def overlap(subsets: dict[str, list[Sample]], sources: list[Source]) -> dict[str
 
 
 def markdown(table: dict[str, dict], sources: list[str]) -> str:
-    head = "| subset | N | dup. goldens | " + " | ".join(
-        f"{src}: {m.replace('_', ' ')}" for src in sources for m in MEASURES) + " |"
-    lines = [head, "|" + "---|" * (3 + len(sources) * len(MEASURES))]
+    """One row per subset, one column per source; each cell: golden sentences / last queries / characters /
+    personas found there, in percent."""
+    lines = ["Each cell: % of golden sentences / last queries / characters / personas of the evaluated samples "
+             "found in the source.", "",
+             "| subset | N | dup. goldens | " + " | ".join(sources) + " |", "|---|---|---|" + "---|" * len(sources)]
     for name, row in table.items():
-        cells = [f"{row[src][m]:.0%}" for src in sources for m in MEASURES]
+        cells = [" / ".join(f"{100 * row[src][m]:.0f}" for m in MEASURES) for src in sources]
         lines.append(f"| {name} | {row['n']} | {row['duplicate_goldens']} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
-def shipped_estimator_sources(benchmark: list[Sample], n_id_train: int = 820) -> list[Source]:
-    """One source per shipped tiny estimator module: the first ``n_id_train`` IDTrain samples of the file (its
-    IDTrain when the modules were built) plus the post-training samples its MANIFEST records."""
+def shipped_estimator_sources(modules: tuple[str, ...] = ESTIMATOR_MODULES) -> list[Source]:
+    """One source per shipped tiny estimator module: what its MANIFEST's config fine-tunes on (the data module's
+    "id_train", cut to its train_limit, plus its extra_train samples), rebuilt from the config."""
     from hydra.utils import instantiate
 
     from remid.models.pretrained import MANIFEST, ROOT
 
-    id_train = [s for s in benchmark if s.subset == "id_train"][:n_id_train]
     sources = []
-    for module in ("remi_tiny_reasoner", "remi_tiny_policy"):
+    for module in modules:
         record = json.loads((ROOT / module / MANIFEST).read_text(encoding="utf-8"))
-        extra = record["config"]["method"]["datamodule"].get("extra_train")
-        sources.append(Source.from_samples(module, id_train + (list(instantiate(extra)) if extra else [])))
+        dm = record["config"]["method"]["datamodule"]
+        train = by_subset(load_samples(dm.get("source")))["id_train"][: dm.get("train_limit")]
+        extra = list(instantiate(dm["extra_train"])) if dm.get("extra_train") else []
+        sources.append(Source.from_samples(module, train + extra))
     return sources
 
 
@@ -124,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
 
         sources.append(Source("corpus", "\n\n".join(documents(args.corpus_docs))))
     if not args.no_estimator:
-        sources += shipped_estimator_sources(benchmark)
+        sources += shipped_estimator_sources()
     sources.append(Source.from_samples("id_train", groups["id_train"]))
     text = markdown(overlap(subsets, sources), [s.name for s in sources])
     print(text, end="")

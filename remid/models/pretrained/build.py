@@ -31,7 +31,7 @@ CONF_DIR = ROOT.parents[2] / "conf"
 DECIDE = 24
 DEV_VAL = f"method.datamodule.val_limit={DECIDE}"
 TRANSDUCTIVE = f"+method.datamodule.extra_train={{_target_: remid.data.readers.dev_records, start: {DECIDE}}}"
-REASONER_EPOCHS, POLICY_EPOCHS = 6, 12
+REASONER_EPOCHS, POLICY_EPOCHS = 6, 10
 REASONER = ["method=sft_reasoner", "model=tiny_qwen3", f"trainer.max_epochs={REASONER_EPOCHS}", DEV_VAL]
 POLICY = ["method=sft_policy", "model=tiny_qwen3", f"trainer.max_epochs={POLICY_EPOCHS}", DEV_VAL]
 # name -> train.py overrides. Pretraining: one pass over 16,000 corpus documents (~400 steps of 16 x 1,024 tokens).
