@@ -33,10 +33,13 @@ def test_train_composes(hydra_ctx, model, method):
         assert cfg.method.datamodule.batch_size == cfg.model.batch_size  # RL batches count prompts, not pairs
 
 
-@pytest.mark.parametrize("group", ["shift", "trainer", "logger", "data"])
-def test_every_option_of_shared_groups_composes(hydra_ctx, group):
+@pytest.mark.parametrize(("group", "roots"), [
+    ("shift", ("train", "evaluate")), ("logger", ("train", "evaluate")), ("data", ("train", "evaluate")),
+    ("trainer", ("train",)), ("callbacks", ("train",)),
+])
+def test_every_option_of_shared_groups_composes(hydra_ctx, group, roots):
     for option in options(group):
-        for root in ("train", "evaluate"):
+        for root in roots:
             cfg = hydra_ctx(root, [f"{group}={option}"])
             OmegaConf.resolve(cfg)
 
