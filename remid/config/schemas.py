@@ -12,24 +12,23 @@ A new key of one of these groups is declared here first.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
 
 # OmegaConf reads the annotations at run time: ``Optional[X]`` / ``Dict`` / ``List`` (not ``X | None``).
-# ruff: noqa: UP006, UP007, UP045
 
 
 @dataclass
 class RPMConfig:
     """``method.rpm``: how evaluation prompts the trained model and reads its answer (``remid.methods.rpm``)."""
 
-    model: Optional[str] = None  # null: the train run's hf/ (ICL: the untrained base)
+    model: str | None = None  # null: the train run's hf/ (ICL: the untrained base)
     prompt: Any = None  # a Sample -> Prompt callable or a prompter object (a _target_ node); null: table 21's
-    stop: Optional[list[str]] = None  # null: the prompt's closing tag (remid.prompts.RESPONSE_CLOSE)
+    stop: list[str] | None = None  # null: the prompt's closing tag (remid.prompts.RESPONSE_CLOSE)
     parse: Any = None  # completion -> response (a _target_ node); null: the stripped completion
-    max_new_tokens: Optional[int] = None  # null: generation.sampling.max_new_tokens
+    max_new_tokens: int | None = None  # null: generation.sampling.max_new_tokens
 
 
 @dataclass
@@ -37,13 +36,13 @@ class MethodConfig:
     """``method``: one training method (``conf/method/<name>.yaml``; README, "Training methods")."""
 
     name: str = MISSING
-    init_from: Optional[str] = None  # the train run it starts from (e.g. the SFT run of the same base)
-    prepare: Optional[dict[str, Any]] = None  # named _partial_ steps that write its training data
+    init_from: str | None = None  # the train run it starts from (e.g. the SFT run of the same base)
+    prepare: dict[str, Any] | None = None  # named _partial_ steps that write its training data
     module: Any = None  # the LightningModule (a _partial_ _target_ node); null: nothing to fit (ICL)
     datamodule: Any = None  # the LightningDataModule (a _target_ node)
-    rpm: Optional[RPMConfig] = None
+    rpm: RPMConfig | None = None
     reward: Any = None  # RFT: the reward ranking the candidates (read by prepare.best_of_n)
-    policy_reference: Optional[str] = None  # CoRL: pi_ref of the policy reward
+    policy_reference: str | None = None  # CoRL: pi_ref of the policy reward
 
 
 @dataclass
@@ -53,19 +52,19 @@ class EstimatorConfig:
     name: str = MISSING
     base_model: str = MISSING  # the model group option its modules were trained from
     policy: str = MISSING  # the policy model q_phi2 (or EMI's scorer): a run dir, pretrained:NAME or hub id
-    reasoner: Optional[str] = None  # the reasoning generator q_phi1; null: EMI (no reasoning)
-    prepare: Optional[dict[str, list[str]]] = None  # modules to train first: method -> extra train overrides
+    reasoner: str | None = None  # the reasoning generator q_phi1; null: EMI (no reasoning)
+    prepare: dict[str, list[str]] | None = None  # modules to train first: method -> extra train overrides
     reduction: str = "mean"  # "mean" or "sum" (equation 2)
-    negatives: Optional[int] = None  # null: the full N x N term; K: diagonal + K random pairs
+    negatives: int | None = None  # null: the full N x N term; K: diagonal + K random pairs
     batch_size: int = 16
     dtype: str = "float32"  # precision the policy model scores in
-    reasoning_repetition_penalty: Optional[float] = None  # decoding of r = f_R(x) (estimators with a reasoner)
-    reasoning_max_new_tokens: Optional[int] = None
+    reasoning_repetition_penalty: float | None = None  # decoding of r = f_R(x) (estimators with a reasoner)
+    reasoning_max_new_tokens: int | None = None
     n_boot: int = 1000  # bootstrap resamples of the 95% intervals
     save_matrices: bool = False  # also write each N x N log-prob matrix and the scored texts
-    run: Optional[str] = None  # CoRL: the train run holding hf_reasoner / hf_policy
-    train_command: Optional[str] = None  # said when a module is missing
-    ablation: Optional[dict[str, Any]] = None  # table 1 variants (python -m remid.analysis.ablation)
+    run: str | None = None  # CoRL: the train run holding hf_reasoner / hf_policy
+    train_command: str | None = None  # said when a module is missing
+    ablation: dict[str, Any] | None = None  # table 1 variants (python -m remid.analysis.ablation)
 
 
 @dataclass
@@ -86,12 +85,12 @@ class LLMJudgeConfig:
     _target_: str = "remid.judge.LLMJudge"
     _convert_: str = "all"
     clients: dict[str, Any] = field(default_factory=dict)  # name -> an llm group config (remid.llm.LLMClient)
-    cache_dir: Optional[str] = None
+    cache_dir: str | None = None
     max_tokens: int = 512
     temperature: float = 0.0
     n_boot: int = 1000
     seed: int = 0
-    label: Optional[str] = None
+    label: str | None = None
 
 
 def register() -> None:

@@ -9,6 +9,7 @@ import lightning as L
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
+from remid.config.targets import check_targets
 from remid.run.common import build_callbacks, build_logger, closing_wandb
 
 log = logging.getLogger(__name__)
@@ -61,8 +62,14 @@ def run_prepare_steps(cfg: DictConfig) -> dict[str, str]:
     return written
 
 
+# The groups a train run instantiates from ``_target_`` nodes: their keywords are checked before anything runs.
+INSTANTIATED = ("method", "trainer", "callbacks", "logger", "generation", "llm", "embedder")
+
+
 def train(cfg: DictConfig) -> dict[str, float]:
     """Train ``cfg.method`` on ``cfg.model``; returns the final logged metrics."""
+    for key in INSTANTIATED:  # a misspelt keyword fails here, not after the prepare steps
+        check_targets(cfg.get(key), key)
     L.seed_everything(cfg.seed, workers=True)
     run_dir = Path(cfg.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
