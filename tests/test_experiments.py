@@ -71,7 +71,13 @@ def test_the_command_line_overrides_an_experiment(hydra_ctx):
 def test_table20_multirun_sweeps_the_nine_methods():
     """``train.py -m experiment=table20``: the basic sweeper reads ``hydra.sweeper.params`` of the composed config."""
     from hydra import compose, initialize_config_dir
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    import remid.config  # noqa: F401  registers the schemas conf/ composes with
 
     with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
         cfg = compose("train", ["experiment=table20"], return_hydra_config=True)
-    assert cfg.hydra.sweeper.params.method.split(",") == TABLE20
+    params = [f"{key}={value}" for key, value in cfg.hydra.sweeper.params.items()]
+    jobs = BasicSweeper.split_arguments(OverridesParser.create().parse_overrides(params), None)
+    assert [job for batch in jobs for job in batch] == [[f"method={m}"] for m in TABLE20]
