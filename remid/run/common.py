@@ -1,4 +1,4 @@
-"""Pieces both entry points share: loggers, validation of config choices."""
+"""Pieces the entry points share: logger and callbacks from their groups, validation of config choices."""
 
 from __future__ import annotations
 
