@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from remid.data.schema import Sample
 
 CORE_FEATURES_MARKER = "[Core Features of the Golden Response]"
+# The tags around an RPM's answer (table 21): every RPM prompt's response prefix / suffix, and where generation stops.
+RESPONSE_OPEN, RESPONSE_CLOSE = "<Agent Response>", "</Agent Response>"
 
 _CHARACTER_LABELS = {
     "character_name": "Name",
@@ -70,7 +72,7 @@ def _role_play(persona: str, character: str, sample: Sample, build) -> Prompt:
         f"<Agent Character>{character}</Agent Character>\n"
         f"<Dialogue Context> {dialogue_text(sample)} </Dialogue Context>"
     )
-    return Prompt(text, "<Agent Response> ", " </Agent Response>", _shortening(build, sample))
+    return Prompt(text, f"{RESPONSE_OPEN} ", f" {RESPONSE_CLOSE}", _shortening(build, sample))
 
 
 def rpm_prompt(sample: Sample) -> Prompt:
@@ -229,20 +231,20 @@ def thinking_prompt(sample: Sample) -> Prompt:
     """Table 21's prompt for a thinking RPM (ThinkingSFT/RL, "Ours"): it writes a table-25 thinking
     section, then the response: ``<Thinking> {features} </Thinking>\\n<Agent Response> {y} </Agent Response>``.
     """
-    return Prompt(rpm_prompt(sample).text, f"{THINKING_OPEN} ", " </Agent Response>",
+    return Prompt(rpm_prompt(sample).text, f"{THINKING_OPEN} ", f" {RESPONSE_CLOSE}",
                   _shortening(thinking_prompt, sample))
 
 
 def thinking_response_prompt(sample: Sample, thinking: str) -> Prompt:
     """A thinking RPM's context up to its response: ``thinking_prompt`` with the thinking section written out.
     Scores a response given the thinking ("Ours" rewards); the response plus suffix is the target."""
-    return Prompt(rpm_prompt(sample).text, f"{THINKING_OPEN} {thinking.strip()} {THINKING_CLOSE}\n<Agent Response> ",
-                  " </Agent Response>", _shortening(lambda s: thinking_response_prompt(s, thinking), sample))
+    return Prompt(rpm_prompt(sample).text, f"{THINKING_OPEN} {thinking.strip()} {THINKING_CLOSE}\n{RESPONSE_OPEN} ",
+                  f" {RESPONSE_CLOSE}", _shortening(lambda s: thinking_response_prompt(s, thinking), sample))
 
 
 def thinking_target(thinking: str, response: str) -> str:
     """The text a thinking RPM writes after ``thinking_prompt``'s prefix (suffix added by ``Prompt.target``)."""
-    return f"{thinking.strip()} {THINKING_CLOSE}\n<Agent Response> {response.strip()}"
+    return f"{thinking.strip()} {THINKING_CLOSE}\n{RESPONSE_OPEN} {response.strip()}"
 
 
 def split_thinking(completion: str) -> tuple[str, str]:
@@ -251,9 +253,9 @@ def split_thinking(completion: str) -> tuple[str, str]:
     thinking, closed, rest = completion.partition(THINKING_CLOSE)
     if not closed:
         return completion.strip(), ""
-    _, opened, response = rest.partition("<Agent Response>")
+    _, opened, response = rest.partition(RESPONSE_OPEN)
     response = response if opened else rest
-    return thinking.strip(), response.replace("</Agent Response>", "").strip()
+    return thinking.strip(), response.replace(RESPONSE_CLOSE, "").strip()
 
 
 def response_after_thinking(completion: str) -> str:

@@ -37,6 +37,8 @@ def compose(config_name: str, overrides: list[str]):
 def hydra_ctx():
     from hydra import initialize_config_dir
 
+    import remid.config  # noqa: F401  registers the schemas conf/ composes with
+
     with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
         yield compose
 

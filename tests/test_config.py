@@ -33,10 +33,13 @@ def test_train_composes(hydra_ctx, model, method):
         assert cfg.method.datamodule.batch_size == cfg.model.batch_size  # RL batches count prompts, not pairs
 
 
-@pytest.mark.parametrize("group", ["shift", "trainer", "logger", "data"])
-def test_every_option_of_shared_groups_composes(hydra_ctx, group):
+@pytest.mark.parametrize(("group", "roots"), [
+    ("shift", ("train", "evaluate")), ("logger", ("train", "evaluate")), ("data", ("train", "evaluate")),
+    ("trainer", ("train",)), ("callbacks", ("train",)),
+])
+def test_every_option_of_shared_groups_composes(hydra_ctx, group, roots):
     for option in options(group):
-        for root in ("train", "evaluate"):
+        for root in roots:
             cfg = hydra_ctx(root, [f"{group}={option}"])
             OmegaConf.resolve(cfg)
 
@@ -95,3 +98,108 @@ def test_mixed_precision_training_keeps_float32_master_weights(hydra_ctx, overri
 def test_reasoning_decodes_without_repetition_penalty(name):
     """A penalty > 1 also hits the prompt's tokens, pushing r off the input words it should restate."""
     assert OmegaConf.load(CONF / "estimator" / f"{name}.yaml").reasoning_repetition_penalty == 1.0
+
+
+# ---- schemas (remid.config): typos and wrong types fail at compose time, naming the key -------------------------
+TYPO_OPTIONS = {
+    "method": ("# @package _global_\ndefaults:\n  - sft\n  - _self_\nmethod:\n  init_frm: x\n", "init_frm"),
+    "estimator": ("defaults:\n  - remi_tiny\n  - _self_\nreducton: sum\n", "reducton"),
+    "judge": ("defaults:\n  - reference\n  - _self_\nchar_ordr: 3\n", "char_ordr"),
+}
+
+
+@pytest.mark.parametrize("group", sorted(TYPO_OPTIONS))
+def test_a_misspelt_key_in_a_group_option_fails_at_compose_naming_it(hydra_ctx, tmp_path, group):
+    from hydra.errors import ConfigCompositionException
+    from omegaconf.errors import ConfigKeyError
+
+    text, key = TYPO_OPTIONS[group]
+    (tmp_path / group).mkdir()
+    (tmp_path / group / "typo.yaml").write_text(text)
+    root = "train" if group == "method" else "evaluate"
+    with pytest.raises((ConfigCompositionException, ConfigKeyError), match=key):
+        hydra_ctx(root, [f"{group}=typo", f"hydra.searchpath=[file://{tmp_path}]"])
+
+
+@pytest.mark.parametrize(("root", "override", "key"), [
+    ("train", "method.init_frm=x", "init_frm"),  # ("+key=..." appends on purpose, past any schema)
+    ("evaluate", "estimator.reducton=sum", "reducton"),
+    ("train", "method.rpm.max_new_tokens=many", "max_new_tokens"),
+    ("evaluate", "estimator.batch_size=sixteen", "batch_size"),
+    ("evaluate", "estimator.save_matrices=maybe", "save_matrices"),
+    ("evaluate", "judge.char_order=six", "char_order"),
+])
+def test_schema_rejects_unknown_keys_and_wrong_types(hydra_ctx, root, override, key):
+    from hydra.errors import ConfigCompositionException
+
+    overrides = ["method=icl", override] if root == "train" else [override]
+    with pytest.raises(ConfigCompositionException, match=key):
+        hydra_ctx(root, overrides)
+
+
+def test_llm_judge_has_its_own_schema(hydra_ctx):
+    from hydra.errors import ConfigCompositionException
+
+    assert hydra_ctx("evaluate", ["judge=llm"]).judge.max_tokens == 512
+    with pytest.raises(ConfigCompositionException, match="max_tokens"):
+        hydra_ctx("evaluate", ["judge=llm", "judge.max_tokens=long"])
+    with pytest.raises(ConfigCompositionException, match="char_order"):
+        hydra_ctx("evaluate", ["judge=llm", "judge.char_order=6"])  # a key of the reference judge only
+
+
+@pytest.mark.parametrize(("override", "where"), [
+    ("+method.prepare.traces.val_limt=3", "method.prepare.traces.val_limt"),  # a _partial_ prepare step
+    ("+method.module.lrr=0.1", "method.module.lrr"),  # the _partial_ LightningModule
+    ("+method.datamodule.task.max_len=3", "method.datamodule.task.max_len"),
+])
+def test_a_bad_target_keyword_fails_before_any_prepare_step(hydra_ctx, tmp_path, override, where):
+    from remid.config.targets import TargetKeyError
+    from remid.run.train import train
+
+    cfg = hydra_ctx("train", ["method=sft_reasoner", f"paths.runs_dir={tmp_path}", "~logger", override])
+    with pytest.raises(TargetKeyError, match=where.replace(".", r"\.")):
+        train(cfg)
+    assert not any(tmp_path.rglob("*.jsonl"))  # the traces step never ran
+
+
+def test_every_shipped_target_keyword_is_valid(hydra_ctx):
+    from remid.config.targets import check_targets
+    from remid.run.train import INSTANTIATED
+
+    for method in options("method"):
+        cfg = hydra_ctx("train", [f"method={method}", "logger=csv"])
+        for key in INSTANTIATED:
+            check_targets(cfg.get(key), key)
+    for judge in options("judge"):
+        check_targets(hydra_ctx("evaluate", [f"judge={judge}"]).judge, "judge")
+
+
+# ---- callbacks, logger: null, what evaluate composes ------------------------------------------------------------
+def test_callbacks_come_from_the_group_and_logger_null_turns_logging_off(hydra_ctx, tmp_path):
+    from lightning.pytorch.callbacks import LearningRateMonitor, ModelCheckpoint
+
+    from remid.methods.base import HFExport
+    from remid.run.common import build_callbacks, build_logger
+
+    cfg = hydra_ctx("train", ["logger=csv", "callbacks.model_checkpoint.every_n_train_steps=7"])
+    OmegaConf.resolve(cfg)
+    callbacks = build_callbacks(cfg, build_logger(cfg))
+    assert [type(c) for c in callbacks] == [ModelCheckpoint, HFExport, LearningRateMonitor]
+    assert callbacks[0]._every_n_train_steps == 7 and callbacks[0].dirpath.endswith("sft/tiny_qwen3/checkpoints")
+    assert [type(c) for c in build_callbacks(hydra_ctx("train", ["logger=csv", "callbacks.lr_monitor=null"]), True)] \
+        == [ModelCheckpoint, HFExport]
+    assert "logger" not in hydra_ctx("train", ["~logger"])
+    (tmp_path / "experiment").mkdir()
+    (tmp_path / "experiment" / "quiet.yaml").write_text("# @package _global_\nlogger: null\n")
+    for off in (["~logger"], ["logger=none"], ["experiment=quiet", f"hydra.searchpath=[file://{tmp_path}]"]):
+        cfg = hydra_ctx("train", off)
+        assert not cfg.get("logger") and build_logger(cfg) is False, off
+        assert [type(c) for c in build_callbacks(cfg, False)] == [ModelCheckpoint, HFExport]  # the LR monitor needs one
+
+
+def test_evaluate_composes_only_what_it_reads(hydra_ctx):
+    cfg = hydra_ctx("evaluate", [])
+    assert not {"method", "trainer", "llm", "callbacks"} & set(cfg)
+    assert cfg.rpms == [f"{cfg.paths.runs_dir}/sft/tiny_qwen3"]  # what plain `python train.py` writes
+    assert hydra_ctx("evaluate", ["logger=wandb"]).logger.name == "evaluate-tiny_qwen3"
+    assert hydra_ctx("train", ["method=rl"]).logger.name == "rl-tiny_qwen3"

@@ -24,7 +24,7 @@ def tok(tiny_qwen3):
 @pytest.mark.parametrize("method", sorted(SFT_METHODS))
 def test_no_target_of_the_mini_benchmark_loses_its_eos(method, mini_samples, tok):
     """max_target >= UTF-8 bytes + EOS for every target: no byte-level BPE (Qwen, Llama, tiny) can exceed it."""
-    max_target = OmegaConf.load(CONF / "method" / f"{method}.yaml").datamodule.max_target
+    max_target = OmegaConf.load(CONF / "method" / f"{method}.yaml").method.datamodule.max_target
     longest = 0
     from remid.estimators.reasoner import rule_based_reasoning
 

@@ -21,7 +21,7 @@ from remid.run.train import train
 
 FAST = ["logger=none", "data.train_limit=4", "trainer.max_steps=2", "+trainer.limit_val_batches=1",
         "trainer.enable_progress_bar=false", "model.batch_size=2", "generation.sampling.max_new_tokens=12"]
-RL = ["method.trainer.max_steps=2", "method.module.num_generations=2", "method.module.max_new_tokens=12", "method.datamodule.batch_size=2"]
+RL = ["trainer.max_steps=2", "method.module.num_generations=2", "method.module.max_new_tokens=12", "method.datamodule.batch_size=2"]
 # method -> extra overrides; order matters (sft and thinking_sft first).
 METHODS = {
     "sft": [],

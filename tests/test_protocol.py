@@ -104,7 +104,7 @@ def test_authors_negatives_are_distinct_seeded_off_diagonal_pairs(hydra_ctx):
 
     from remid.estimators.club import sample_negative_pairs
 
-    cfg = hydra_ctx("evaluate", ["+experiment=authors_negatives"])
+    cfg = hydra_ctx("evaluate", ["experiment=authors_negatives"])
     assert (cfg.estimator.negatives, cfg.estimator.negatives_seed, cfg.estimator.negatives_replace) == (1000, 42, False)
     pairs = sample_negative_pairs(48, 1000, np.random.default_rng(42), replace=False)
     assert len({tuple(p) for p in pairs}) == 1000 and (pairs[:, 0] != pairs[:, 1]).all()
@@ -216,7 +216,7 @@ def test_authors_corl_rewards_and_records(hydra_ctx):
     records = test_records(n=1000, seed=42)
     assert len(records) == 914 and not any(s.subset == "id_train" or s.is_dev for s in records)  # all 914 test samples
     assert [s.sample_id for s in test_records(n=5, seed=42)] == [s.sample_id for s in test_records(n=5, seed=42)]
-    cfg = hydra_ctx("train", ["method=corl", "+experiment=authors_corl"])
+    cfg = hydra_ctx("train", ["experiment=authors_corl"])
     rewards = cfg.method.module.reasoner.rewards
     assert set(rewards) == {"reasoning", "format", "length"} and set(cfg.method.module.policy.rewards) == {"match", "format"}
     assert rewards.reasoning.fn._target_.endswith("ExpMeanReasoningReward")

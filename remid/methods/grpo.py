@@ -37,6 +37,7 @@ from remid.methods.base import CausalLMModule
 from remid.methods.reference import FrozenReference
 from remid.models.chat import context_text
 from remid.models.logprobs import pack, token_logprobs
+from remid.prompts import RESPONSE_CLOSE
 from remid.rewards import RewardBatch, combine
 from remid.strategies import gathered_for_generation
 
@@ -215,7 +216,7 @@ class GRPOModule(CausalLMModule):
                  lr: float = 1e-6, weight_decay: float = 0.0, warmup_ratio: float = 0.0,
                  rewards: Mapping[str, Any] | None = None, num_generations: int = 8, max_new_tokens: int = 384,
                  temperature: float = 1.0, top_p: float = 1.0, repetition_penalty: float = 1.0,
-                 stop: tuple[str, ...] | list[str] = (), loss_type: str = "dapo", epsilon_low: float = 0.2,
+                 stop: tuple[str, ...] | list[str] = (RESPONSE_CLOSE,), loss_type: str = "dapo", epsilon_low: float = 0.2,
                  epsilon_high: float | None = None, beta: float = 0.0, scale_rewards: str = "group",
                  importance_sampling_level: str = "token", max_prompt_tokens: int | None = None,
                  generation_batch_size: int = 64, rollout_path: str | Callable[[], str] | None = None,

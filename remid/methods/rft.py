@@ -16,7 +16,7 @@ from typing import Any
 
 from remid.generation.base import SamplingParams
 from remid.methods.artefacts import generate_cached, split_samples, write_jsonl
-from remid.prompts import rpm_prompt
+from remid.prompts import RESPONSE_CLOSE, rpm_prompt
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def best_of_n(out_path: str, model: str, generator: Callable[[str], Any], reward
     """
     samples = split_samples(source, "id_train", limit, skip_invalid)
     sampling = SamplingParams(max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, n=n, seed=seed,
-                              stop=("</Agent Response>",))
+                              stop=(RESPONSE_CLOSE,))
     candidates = generate_cached(samples, rpm_prompt, model, generator, sampling,
                                  Path(out_path).with_suffix(".cache.jsonl"), max_prompt_tokens, "RFT candidates")
     flat_samples = [s for s, group in zip(samples, candidates, strict=True) for _ in group]

@@ -7,7 +7,7 @@ response from the model it trained::
       model: ${run_dir}/hf              # what to generate with (ICL: the untrained base)
       prompt: {_target_: remid.prompts.rpm_prompt, _partial_: true}   # Sample -> Prompt, or an
                                         # object with prompts(samples) -> list[Prompt] (ICL)
-      stop: ["</Agent Response>"]
+      stop: null                        # null: the prompt's closing tag (remid.prompts.RESPONSE_CLOSE)
       parse: null                       # completion -> response (thinking RPMs drop their thinking)
       max_new_tokens: null              # null: generation.sampling.max_new_tokens
 
@@ -26,9 +26,7 @@ from hydra.utils import instantiate
 from omegaconf import OmegaConf
 
 from remid.data.schema import Sample
-from remid.prompts import Prompt, rpm_prompt
-
-CLOSING_TAG = "</Agent Response>"
+from remid.prompts import RESPONSE_CLOSE, Prompt, rpm_prompt
 
 
 @dataclass
@@ -40,7 +38,7 @@ class RPMSpec:
     base: str  # the base model the method started from
     model: str  # model spec handed to the generator (a train run's hf/, a base for ICL, a hub id)
     prompt: Callable[[Sample], Prompt] | object
-    stop: tuple[str, ...] = (CLOSING_TAG,)
+    stop: tuple[str, ...] = (RESPONSE_CLOSE,)
     parse: Callable[[str], str] | None = None
     max_new_tokens: int | None = None
 
@@ -66,7 +64,7 @@ def rpm_spec(spec: str) -> RPMSpec:
         label=f"{run.model.name}/{run.method.name}", method=run.method.name,
         base=str(run.model.name_or_path), model=str(model),
         prompt=instantiate(section["prompt"]) if section.get("prompt") else rpm_prompt,
-        stop=tuple(section.get("stop") or (CLOSING_TAG,)),
+        stop=tuple(section.get("stop") or (RESPONSE_CLOSE,)),
         parse=instantiate(section["parse"]) if section.get("parse") else None,
         max_new_tokens=section.get("max_new_tokens"),
     )

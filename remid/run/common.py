@@ -1,4 +1,4 @@
-"""Pieces both entry points share: loggers, validation of config choices."""
+"""Pieces the entry points share: logger and callbacks from their groups, validation of config choices."""
 
 from __future__ import annotations
 
@@ -21,8 +21,16 @@ def check_choice(value, allowed: Iterable, key: str) -> None:
 
 
 def build_logger(cfg: DictConfig):
-    """The configured Lightning logger, or ``False`` for ``logger=none``."""
+    """The configured Lightning logger, or ``False`` for ``logger=null`` (``logger=none`` is an alias)."""
     return instantiate(cfg.logger) if cfg.get("logger") else False
+
+
+def build_callbacks(cfg: DictConfig, logger) -> list:
+    """The ``callbacks`` group's callbacks (a null entry is left out; the LR monitor too when there is no logger)."""
+    from lightning.pytorch.callbacks import LearningRateMonitor
+
+    callbacks = [instantiate(node) for node in (cfg.get("callbacks") or {}).values() if node]
+    return [c for c in callbacks if logger or not isinstance(c, LearningRateMonitor)]
 
 
 @contextmanager

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import lightning as L
 from hydra.utils import instantiate
-from lightning.pytorch.callbacks import ModelCheckpoint
 from omegaconf import DictConfig, OmegaConf
 
-from remid.methods.base import HFExport
-from remid.run.common import build_logger, closing_wandb
+from remid.config.targets import check_targets
+from remid.run.common import build_callbacks, build_logger, closing_wandb
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +62,14 @@ def run_prepare_steps(cfg: DictConfig) -> dict[str, str]:
     return written
 
 
+# The groups a train run instantiates from ``_target_`` nodes: their keywords are checked before anything runs.
+INSTANTIATED = ("method", "trainer", "callbacks", "logger", "generation", "llm", "embedder")
+
+
 def train(cfg: DictConfig) -> dict[str, float]:
     """Train ``cfg.method`` on ``cfg.model``; returns the final logged metrics."""
+    for key in INSTANTIATED:  # a misspelt keyword fails here, not after the prepare steps
+        check_targets(cfg.get(key), key)
     L.seed_everything(cfg.seed, workers=True)
     run_dir = Path(cfg.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -80,19 +85,12 @@ def train(cfg: DictConfig) -> dict[str, float]:
     )
     datamodule = instantiate(cfg.method.datamodule)
     datamodule.connect(module.tokenizer)
-    checkpoints = ModelCheckpoint(
-        dirpath=run_dir / "checkpoints", save_last=True, save_top_k=0,
-        every_n_train_steps=cfg.checkpoint_every_n_steps, enable_version_counter=False,
-    )
     ckpt_path = None
     if cfg.resume:
         ckpt_path = last_checkpoint(run_dir)
         log.info("resuming from %s", ckpt_path) if ckpt_path else log.warning("resume=true but no checkpoint in %s", run_dir)
     with closing_wandb():
-        # A method may set trainer keys of its own (RL methods: a step budget instead of epochs).
-        trainer_cfg = OmegaConf.merge(cfg.trainer, cfg.method.get("trainer") or {})
-        trainer: L.Trainer = instantiate(
-            trainer_cfg, logger=build_logger(cfg), callbacks=[checkpoints, HFExport(str(run_dir / "hf"))]
-        )
+        logger = build_logger(cfg)
+        trainer: L.Trainer = instantiate(cfg.trainer, logger=logger, callbacks=build_callbacks(cfg, logger))
         trainer.fit(module, datamodule=datamodule, ckpt_path=ckpt_path)
     return {k: float(v) for k, v in trainer.callback_metrics.items()}
