@@ -11,6 +11,7 @@ from lightning.pytorch.callbacks import ModelCheckpoint
 from omegaconf import DictConfig, OmegaConf
 
 from remid.methods.base import HFExport
+from remid.plan import before_launch
 from remid.run.common import build_logger, closing_wandb
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,8 @@ def run_prepare_steps(cfg: DictConfig) -> dict[str, str]:
 
 def train(cfg: DictConfig) -> dict[str, float]:
     """Train ``cfg.method`` on ``cfg.model``; returns the final logged metrics."""
+    if before_launch(cfg):  # plan=true: print the memory / step-time plan and stop; a GPU plan that cannot fit stops
+        return {}
     L.seed_everything(cfg.seed, workers=True)
     run_dir = Path(cfg.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
