@@ -46,19 +46,38 @@ def batch(vocab: int, sequences: int, prompt: int, response: int, seed: int = 0)
     return pack([r[:prompt] for r in ids], [r[prompt:] for r in ids], 0)
 
 
+def _method_losses():
+    """``(sft_loss, to_completions)`` from remid.methods; None where that package's imports (httpx, matplotlib, ...)
+    are missing, as on a bare GPU machine: the step then runs the same two lines over the same log-probs."""
+    try:
+        from remid.methods.grpo import to_completions
+        from remid.methods.sft import sft_loss
+    except ImportError:
+        return None
+    return sft_loss, to_completions
+
+
 def step(kind: str, model, packed, optimizer, precision: str, group: int = 8) -> int:
     """One optimizer step of ``kind`` (sft | grpo); returns the tokens it processed."""
     from remid.losses import grpo_loss
-    from remid.methods.grpo import to_completions
-    from remid.methods.sft import sft_loss
     from remid.models.logprobs import token_logprobs
 
+    methods = _method_losses()
     device = next(model.parameters()).device.type
     with torch.autocast(device, dtype=torch.bfloat16, enabled=precision.endswith("-mixed")):
         if kind == "sft":
-            loss, _ = sft_loss(model, packed)
+            if methods:
+                loss, _ = methods[0](model, packed)
+            else:  # remid.methods.sft.sft_loss
+                loss = -token_logprobs(model, packed).sum() / packed.response_mask.sum().clamp(min=1)
         else:
-            logps, mask = to_completions(token_logprobs(model, packed), packed.response_mask)
+            scores = token_logprobs(model, packed)
+            if methods:
+                logps, mask = methods[1](scores, packed.response_mask)
+            else:  # remid.methods.grpo.to_completions
+                response = packed.response_mask.to(scores.device)
+                mask = torch.arange(int(response.sum(-1).max()), device=scores.device) < response.sum(-1)[:, None]
+                logps = scores.new_zeros(mask.shape).masked_scatter(mask, scores[response])
             rewards = torch.rand(logps.shape[0], generator=torch.Generator().manual_seed(1))
             advantages = (rewards - rewards.view(-1, group).mean(1).repeat_interleave(group)).to(logps.device)
             loss, _ = grpo_loss(logps, logps.detach(), advantages, mask, loss_type="dapo")
