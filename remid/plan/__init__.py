@@ -120,7 +120,7 @@ def check(cfg) -> None:
         return
     try:
         setting = train_setting(cfg)
-    except ValueError as error:  # an architecture the planner cannot read: the run itself will say more
+    except (ValueError, KeyError, TypeError) as error:  # a config the planner cannot read: the run will say more
         import logging
 
         logging.getLogger(__name__).warning("no plan before launch: %s", error)

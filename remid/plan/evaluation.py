@@ -16,7 +16,8 @@ from remid.plan import memory
 from remid.plan.architectures import Architecture, architecture
 from remid.plan.hardware import CUDA_OVERHEAD_BYTES, DECODE_BANDWIDTH_SHARE, GPU
 
-CONF = Path(__file__).resolve().parents[2] / "conf" / "model"
+# conf/model of the checkout (or of the working directory, e.g. the Docker image's /opt/remid).
+CONF_DIRS = (Path(__file__).resolve().parents[2] / "conf" / "model", Path.cwd() / "conf" / "model")
 
 
 def module_arch(spec: str | None, base_model: str | None, fallback: Architecture) -> Architecture:
@@ -31,8 +32,9 @@ def module_arch(spec: str | None, base_model: str | None, fallback: Architecture
 
 
 def _base_spec(base_model: str | None) -> str | None:
-    path = CONF / f"{base_model}.yaml"
-    if not base_model or not path.exists():
+    path = next((d / f"{base_model}.yaml" for d in CONF_DIRS if base_model and (d / f"{base_model}.yaml").exists()),
+                None)
+    if path is None:
         return None
     from omegaconf import OmegaConf
 

@@ -65,11 +65,12 @@ def launcher_config(cfg: DictConfig) -> DictConfig | None:
     return HydraConfig.get().launcher if HydraConfig.initialized() else None
 
 
-def submitit_executor(launcher: DictConfig, folder: Path, job: DictConfig):
+def submitit_executor(launcher: DictConfig, folder: Path, job: DictConfig, min_gpus: int = 0):
     """A submitit executor for one job from a hydra-submitit-launcher config; None for any other launcher.
 
     Keys map as the launcher plugin maps them (shared ones plain, the rest ``<cluster>_``-prefixed); nodes, tasks
-    and GPUs per node come from the job's own trainer (keys interpolating ``trainer.*`` cannot resolve here).
+    and GPUs per node come from the job's own trainer (keys interpolating ``trainer.*`` cannot resolve here), at
+    least ``min_gpus`` GPUs on SLURM (an evaluation generates and scores on one whatever its trainer says).
     """
     target = str(launcher.get("_target_", ""))
     cluster = "slurm" if target.endswith("SlurmLauncher") else "local" if target.endswith("LocalLauncher") else None
@@ -90,7 +91,7 @@ def submitit_executor(launcher: DictConfig, folder: Path, job: DictConfig):
     devices = devices if isinstance(devices, int) else 1
     on_gpu = str(trainer.get("accelerator", "cpu")) in ("gpu", "cuda")
     params.update(nodes=int(trainer.get("num_nodes", 1)), tasks_per_node=devices if cluster == "slurm" else 1,
-                  gpus_per_node=(devices if on_gpu else 0) if cluster == "slurm" else None)
+                  gpus_per_node=max(devices if on_gpu else 0, min_gpus) if cluster == "slurm" else None)
     executor = submitit.AutoExecutor(folder=str(folder / "%j"), cluster=cluster,
                                      **({"slurm_max_num_timeout": params["max_num_timeout"]}
                                         if "max_num_timeout" in params else {}))
@@ -115,8 +116,9 @@ class Sweep:
     def run_jobs(self, stage: str, jobs: list[tuple[str, object, DictConfig]]) -> list:
         """Run ``fn(cfg)`` for each ``(name, fn, cfg)``: here in turn, or all at once through a submitit launcher;
         a failure is recorded (``attempt``) and its result is None."""
+        min_gpus = 1 if stage.startswith("evaluate") else 0
         executors = [None if self.launcher is None else
-                     submitit_executor(self.launcher, self.root / ".submitit", cfg) for _, _, cfg in jobs]
+                     submitit_executor(self.launcher, self.root / ".submitit", cfg, min_gpus) for _, _, cfg in jobs]
         if not any(executors):
             return [self.attempt(stage, name, fn, cfg) for name, fn, cfg in jobs]
         submitted = [self.attempt(stage, name, ex.submit, fn, cfg) for ex, (name, fn, cfg) in zip(executors, jobs, strict=True)]
