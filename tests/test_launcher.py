@@ -124,3 +124,23 @@ def test_sweep_hands_its_jobs_to_the_submitit_launcher(tmp_path):
     jobs = [p for p in (tmp_path / "sweeps" / "default" / ".submitit").iterdir() if p.name != "%j"]
     assert len(jobs) == 2  # the train job and the evaluate job, each a submitit job
     assert (tmp_path / "sft" / "tiny_qwen3" / "hf" / "config.json").exists()
+
+
+def test_sweep_jobs_on_slurm_take_their_own_trainers_resources(tmp_path, monkeypatch):
+    from remid.run.sweep import submitit_executor
+
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "srun").write_text("#!/bin/sh\nexit 1\n")  # lets submitit's constructor run; nothing submits
+    (tmp_path / "bin" / "srun").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
+    sweep_cfg = compose_with_hydra("sweep", ["hydra/launcher=slurm", "hydra.launcher.partition=a100"])
+    launcher = sweep_cfg.hydra.launcher  # its trainer.* interpolations cannot resolve in the sweep's own config
+    train = compose_with_hydra("train", ["trainer=deepspeed_zero2", "trainer.devices=4", "trainer.num_nodes=2"])
+    script = submitit_executor(launcher, tmp_path, train)._executor._make_submission_file_text("cmd", "uid")
+    assert all(f"#SBATCH {x}" in script for x in ("--nodes=2", "--ntasks-per-node=4", "--gpus-per-node=4",
+                                                   "--partition=a100"))
+    evaluate = compose_with_hydra("evaluate", [])
+    script = submitit_executor(launcher, tmp_path, evaluate, min_gpus=1)._executor._make_submission_file_text("c", "u")
+    assert "--nodes=1" in script and "--gpus-per-node=1" in script and "--ntasks-per-node=1" in script
+    basic = compose_with_hydra("sweep", []).hydra.launcher
+    assert submitit_executor(basic, tmp_path, train) is None  # Hydra's basic launcher: jobs run in the sweep
