@@ -17,7 +17,8 @@ weights cost what trained ones cost: the same matmuls, the same KV caches. Measu
    through cross_logprob_sums (``timed_rows`` context rows over all N responses timed, x N / timed_rows).
    Extrapolation is linear in the count of identical-shape work units, which is how the cost scales.
 
-Prints a Markdown table and writes ``gpu_check.md`` / ``gpu_check.json`` under ``--out``.
+The plan's step time (training FLOPs at remid.plan's stated utilisation of the GPU's datasheet peak) is printed
+beside the measured one. Prints a Markdown table and writes ``gpu_check.md`` / ``gpu_check.json`` under ``--out``.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from remid.plan.hardware import visible_gpu  # noqa: E402
-from remid.plan.measure import batch, measure, planned, random_model  # noqa: E402
+from remid.plan.measure import batch, measure, planned, planned_estimate, random_model  # noqa: E402
 
 FULL = {"train_spec": "Qwen/Qwen3-1.7B-Base", "score_spec": "Qwen/Qwen3-8B", "sft": (8, 768, 256),
         "grpo": (2, 512, 256), "n": 1500, "negatives": 1000, "context": 1024, "response": 128,
@@ -73,10 +74,14 @@ def training_rows(s: dict) -> list[dict]:
         sequences = items * (8 if kind == "grpo" else 1)
         got = measure_step(kind, s["train_spec"], sequences, prompt, response, precision, device)
         plan = planned(kind, s["train_spec"], sequences, prompt, response, precision, device)
+        found = visible_gpu() if device == "cuda" else None
+        timing = planned_estimate(kind, s["train_spec"], sequences, prompt, response, precision, device,
+                                  found[0] if found else None)
         rows.append({"what": f"{kind.upper()} step ({precision})", "shape": f"{s['train_spec']}, {sequences} x "
                      f"{prompt + response} tokens", "tokens_per_s": got["tokens_per_s"], "step_s": got["step_s"],
                      "peak_bytes": got["peak_bytes"], "planned_bytes": plan,
-                     "plan_error": plan / got["peak_bytes"] - 1 if got["peak_bytes"] > 0 else None})
+                     "plan_error": plan / got["peak_bytes"] - 1 if got["peak_bytes"] > 0 else None,
+                     "planned_step_s": timing.step_s, "planned_step_note": timing.step_note})
         if device == "cuda":
             torch.cuda.empty_cache()
     return rows
@@ -163,6 +168,8 @@ def markdown(rows: list[dict], about: str) -> str:
         out.append(f"| {r['what']} | {r['shape']} | {tps} | {when} | {gib(r.get('peak_bytes'))} | "
                    f"{gib(r.get('planned_bytes'))} | {err} |")
     notes = [f"- {r['what']}: {r['how']}" for r in rows if r.get("how")]
+    notes += [f"- {r['what']}: planned {r['planned_step_s']:.3f} s/step ({r['planned_step_note']})"
+              for r in rows if r.get("planned_step_s")]
     return "\n".join(out + ["", "Extrapolations:", *notes]) + "\n"
 
 

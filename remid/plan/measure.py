@@ -124,9 +124,10 @@ def measure(kind: str, spec: str, sequences: int, prompt: int, response: int, pr
             "tokens_per_s": tokens / steps / seconds}
 
 
-def planned(kind: str, spec: str, sequences: int, prompt: int, response: int, precision: str = "32-true",
-            device: str = "cpu") -> int:
-    """The plan's peak for the step ``measure`` runs (same model, shapes, precision; one device, no ZeRO)."""
+def planned_estimate(kind: str, spec: str, sequences: int, prompt: int, response: int, precision: str = "32-true",
+                     device: str = "cpu", hardware=None):
+    """The plan (``remid.plan.planner.Estimate``) of the step ``measure`` runs: same model, shapes, precision; one
+    device, no ZeRO; with ``hardware`` its step time too."""
     from remid.plan.architectures import architecture
     from remid.plan.memory import Strategy
     from remid.plan.planner import Setting, estimate
@@ -134,9 +135,14 @@ def planned(kind: str, spec: str, sequences: int, prompt: int, response: int, pr
     setting = Setting(arch=architecture(spec), method=kind, precision=precision, strategy=Strategy(),
                       base_dtype="float32", sequences=sequences, seq_len=prompt + response,
                       scored=sequences * response, on_gpu=device == "cuda")
-    est = estimate(setting)
-    overhead = next((b for label, b in est.lines if label.startswith("CUDA")), 0)
-    return est.peak - overhead  # max_memory_allocated counts tensors only
+    return estimate(setting, hardware)
+
+
+def planned(kind: str, spec: str, sequences: int, prompt: int, response: int, precision: str = "32-true",
+            device: str = "cpu") -> int:
+    """The planned peak of that step in tensor bytes (``max_memory_allocated`` counts no CUDA context)."""
+    est = planned_estimate(kind, spec, sequences, prompt, response, precision, device)
+    return est.peak - next((b for label, b in est.lines if label.startswith("CUDA")), 0)
 
 
 def main(argv: list[str] | None = None) -> None:
