@@ -144,3 +144,19 @@ def test_sweep_jobs_on_slurm_take_their_own_trainers_resources(tmp_path, monkeyp
     assert "--nodes=1" in script and "--gpus-per-node=1" in script and "--ntasks-per-node=1" in script
     basic = compose_with_hydra("sweep", []).hydra.launcher
     assert submitit_executor(basic, tmp_path, train) is None  # Hydra's basic launcher: jobs run in the sweep
+
+
+def test_deepspeed_trainer_takes_its_multi_node_world_from_slurm(monkeypatch):
+    from hydra.utils import instantiate
+
+    slurm = {"SLURM_NTASKS": "8", "SLURM_NTASKS_PER_NODE": "4", "SLURM_NNODES": "2", "SLURM_JOB_NAME": "train",
+             "SLURM_JOB_ID": "77", "SLURM_PROCID": "5", "SLURM_LOCALID": "1", "SLURM_NODEID": "1",
+             "SLURM_NODELIST": "gpu[01-02]"}
+    for key, value in slurm.items():
+        monkeypatch.setenv(key, value)
+    cfg = compose_with_hydra("train", ["trainer=deepspeed_zero3_cpu", "trainer.devices=4", "trainer.num_nodes=2"])
+    trainer = instantiate(cfg.trainer, plugins=cluster_plugins(), logger=False, default_root_dir=None)
+    strategy = trainer.strategy  # ZeRO-3 partitions over this world; its process group spans both nodes
+    assert type(strategy).__name__ == "CPUDeepSpeedStrategy" and strategy.config["zero_optimization"]["stage"] == 3
+    assert (trainer.world_size, trainer.global_rank, trainer.local_rank, trainer.node_rank) == (8, 5, 1, 1)
+    assert strategy.cluster_environment.main_address == "gpu01"
