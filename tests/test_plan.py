@@ -124,3 +124,17 @@ def test_plan_is_within_25_percent_of_the_measured_cpu_peak(kind, spec, sequence
     result = json.loads(done.stdout)
     assert result["peak_bytes"] > 50 * 2**20  # a real measurement, not the baseline's noise
     assert result["planned_bytes"] == pytest.approx(result["peak_bytes"], rel=0.25), result
+
+
+@pytest.mark.parametrize("precision", ["32-true", "bf16-mixed"])
+def test_planned_activations_are_what_autograd_saves(precision):
+    from remid.plan.measure import batch, random_model, saved_tensor_bytes
+    from remid.plan.memory import activation_bytes, precision_bytes
+
+    model, arch = random_model("tiny:qwen3")
+    sequences, prompt, response = 8, 192, 64
+    saved = saved_tensor_bytes(model, batch(arch.vocab, sequences, prompt, response), precision)
+    a = precision_bytes(precision)[0]  # the forward's share of the logits term: the LM head output, its float32 copy
+    planned = (activation_bytes(arch, precision, sequences, prompt + response, False)
+               + sequences * response * arch.vocab * (a + (0 if a == 4 else 4)))
+    assert planned == pytest.approx(saved, rel=0.1)

@@ -87,6 +87,27 @@ def step(kind: str, model, packed, optimizer, precision: str, group: int = 8) ->
     return int(packed.attention_mask.sum())
 
 
+def saved_tensor_bytes(model, packed, precision: str) -> int:
+    """Bytes autograd saves for backward in one forward of ``token_logprobs`` (the activations and saved logits
+    a plan counts), each storage once, parameters excluded: ``torch.autograd.graph.saved_tensors_hooks``."""
+    from remid.models.logprobs import token_logprobs
+
+    params = {p.untyped_storage().data_ptr() for p in model.parameters()}
+    saved: dict[int, int] = {}
+
+    def keep(t):
+        storage = t.untyped_storage()
+        if storage.data_ptr() not in params:
+            saved[storage.data_ptr()] = storage.nbytes()
+        return t
+
+    device = next(model.parameters()).device.type
+    with torch.autograd.graph.saved_tensors_hooks(keep, lambda t: t), \
+            torch.autocast(device, dtype=torch.bfloat16, enabled=precision.endswith("-mixed")):
+        token_logprobs(model, packed).sum()
+    return sum(saved.values())
+
+
 def rss_bytes() -> int:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * resource.getpagesize()

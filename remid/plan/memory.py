@@ -113,9 +113,10 @@ def activation_bytes(arch: Architecture, precision: str, sequences: int, seq_len
 
 def logits_bytes(arch: Architecture, precision: str, scored_tokens: int) -> int:
     """Logits at the scored positions only (remid.models.logprobs keeps response positions): the LM head's output
-    (a), its float32 copy and log-softmax (4 + 4), and the float32 gradient flowing back (4)."""
+    (a), its float32 copy (``gather_logprobs``' ``.float()``, none when a is already float32), the log-softmax's
+    float32 intermediate (4) and the float32 gradient flowing back (4)."""
     a, _ = precision_bytes(precision)
-    return scored_tokens * arch.vocab * (a + 12)
+    return scored_tokens * arch.vocab * (a + (0 if a == 4 else 4) + 8)
 
 
 def kv_cache_bytes(arch: Architecture, sequences: int, tokens: int, dtype_bytes: int = 2) -> int:
