@@ -116,14 +116,14 @@ def test_lora_and_zero3_shrink_the_states_and_batch_shrinks_activations(hydra_ct
 @pytest.mark.slow
 @pytest.mark.parametrize("kind,spec,sequences,prompt,response", [("sft", "tiny:qwen3", 8, 192, 64),
                                                                  ("grpo", "tiny:llama", 16, 384, 128)])
-def test_plan_is_within_25_percent_of_the_measured_cpu_peak(kind, spec, sequences, prompt, response):
+def test_plan_is_within_15_percent_of_the_measured_cpu_peak(kind, spec, sequences, prompt, response):
     cmd = [sys.executable, "-m", "remid.plan.measure", kind, spec, "--sequences", str(sequences), "--prompt",
            str(prompt), "--response", str(response)]
     done = subprocess.run(cmd, cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout)
     assert result["peak_bytes"] > 50 * 2**20  # a real measurement, not the baseline's noise
-    assert result["planned_bytes"] == pytest.approx(result["peak_bytes"], rel=0.25), result
+    assert result["planned_bytes"] == pytest.approx(result["peak_bytes"], rel=0.15), result
 
 
 @pytest.mark.parametrize("precision", ["32-true", "bf16-mixed"])

@@ -89,15 +89,17 @@ def step(kind: str, model, packed, optimizer, precision: str, group: int = 8) ->
 
 def saved_tensor_bytes(model, packed, precision: str) -> int:
     """Bytes autograd saves for backward in one forward of ``token_logprobs`` (the activations and saved logits
-    a plan counts), each storage once, parameters excluded: ``torch.autograd.graph.saved_tensors_hooks``."""
+    a plan counts), each storage once: ``torch.autograd.graph.saved_tensors_hooks``. Parameters and autocast's
+    casts of them (tensors of a parameter's shape) are left out: the plan counts those with the model states."""
     from remid.models.logprobs import token_logprobs
 
     params = {p.untyped_storage().data_ptr() for p in model.parameters()}
+    shapes = {tuple(p.shape) for p in model.parameters()}
     saved: dict[int, int] = {}
 
     def keep(t):
         storage = t.untyped_storage()
-        if storage.data_ptr() not in params:
+        if storage.data_ptr() not in params and tuple(t.shape) not in shapes:
             saved[storage.data_ptr()] = storage.nbytes()
         return t
 

@@ -75,7 +75,11 @@ def estimate(s: Setting, hardware: GPU | None = None, mfu: float = 0.4) -> Estim
     train = memory.activation_bytes(s.arch, s.precision, s.sequences, s.seq_len, False)  # one module at a time;
     # False: remid passes no attention mask, so SDPA runs causal flash kernels (CPU too), keeping no s x s matrix
     logits = memory.logits_bytes(s.arch, s.precision, s.scored)
+    # Backward of a layer holds the gradients of its intermediates beside everything still saved: one layer's worth.
+    working = s.sequences * s.seq_len * memory.layer_activation_bytes_per_token(s.arch, s.precision, s.seq_len, False)
     out.lines.append((f"activations ({s.sequences} x {s.seq_len} tokens)", train))
+    out.lines.append(("backward working set (one layer's gradients)", working))
+    train += working
     out.lines.append((f"logits ({s.scored} scored tokens x {s.arch.vocab})", logits))
     rollout = 0
     if s.rollout:
