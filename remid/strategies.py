@@ -7,6 +7,9 @@ Lightning's CPU accelerator with DeepSpeed's CPU accelerator over gloo:
 workaround: on a CUDA accelerator every override defers to ``DeepSpeedStrategy`` unchanged, and the GPU
 configs (``trainer=deepspeed_zero2|3``) keep using ``DeepSpeedStrategy`` itself.
 
+``cluster_plugins`` gives the Lightning trainer SLURM's ranks under ``srun`` (``trainer.num_nodes=N``: DDP and
+DeepSpeed both take their world from it, DeepSpeed's process group included).
+
 ``gathered_parameters`` / ``gathered_for_generation`` make a ZeRO-3-partitioned model whole for the
 duration of a block (every rank must enter it together); without ZeRO-3 they do nothing.
 """
@@ -14,6 +17,7 @@ duration of a block (every rank must enter it together); without ZeRO-3 they do 
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -77,6 +81,22 @@ class CPUDeepSpeedStrategy(DeepSpeedStrategy):
             return super()._initialize_deepspeed_inference(model)
         raise NotImplementedError("CPUDeepSpeedStrategy runs Trainer.fit only (validation inside fit works); "
                                   "use trainer=cpu for validate/test/predict")
+
+
+def cluster_plugins() -> list | None:
+    """``trainer.plugins`` of the GPU configs: ``[SLURMEnvironment]`` inside an ``srun`` step, else None (Lightning picks).
+
+    Lightning reads ranks, world size and the master address from SLURM's variables, and checks that
+    ``--nodes`` / ``--ntasks-per-node`` match ``trainer.num_nodes`` / ``trainer.devices``. Requeue on the time-limit
+    signal: Lightning's own (``auto_requeue``: it saves ``hpc_ckpt_*.ckpt`` and runs ``scontrol requeue``) in a plain
+    ``sbatch`` + ``srun`` job; under the submitit launcher (``SUBMITIT_EXECUTOR=slurm``) submitit requeues, so
+    Lightning's is off and the requeued job resumes from ``checkpoints/last.ckpt`` (``resume=true``).
+    """
+    from lightning.pytorch.plugins.environments import SLURMEnvironment
+
+    if not SLURMEnvironment.detect():
+        return None
+    return [SLURMEnvironment(auto_requeue=os.environ.get("SUBMITIT_EXECUTOR") != "slurm")]
 
 
 def is_zero3_partitioned(model: torch.nn.Module) -> bool:

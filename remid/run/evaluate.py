@@ -33,6 +33,7 @@ from remid.methods.rpm import RPMSpec, rpm_spec
 from remid.models.chat import context_text, fit_prompt
 from remid.models.loading import load_model, model_fingerprint, resolve_model_path
 from remid.models.logprobs import REDUCTIONS
+from remid.plan import before_launch
 from remid.results import (
     EMPTY_WARN,
     METRICS,
@@ -169,6 +170,8 @@ def save_matrices(run_dir: Path, label: str, subset: str, scores: SubsetScores) 
 
 def evaluate(cfg: DictConfig) -> EvaluationResults:
     """Evaluate every RPM in ``cfg.rpms`` on ``cfg.shift.subsets``; write results to ``cfg.run_dir``."""
+    if before_launch(cfg, evaluation=True):  # plan=true: print the plan of each phase and stop
+        return None
     run_dir = Path(cfg.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     specs = ([str(Path(cfg.paths.runs_dir) / m / cfg.model.name) for m in cfg.methods] if cfg.get("methods")

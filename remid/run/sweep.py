@@ -10,6 +10,11 @@ Reuse: a (model, method) whose run dir holds ``hf/config.json`` is not retrained
 ``checkpoints/last.ckpt`` resumes); an evaluation writes to ``<run_dir>/evaluate/<model>/<remi|emi>`` with a
 ``job.json`` of its overrides and its RPMs' file times, and is reused while both match (``refresh=true``
 re-runs it, still served by the generation and score caches under ``paths.cache_dir``).
+
+Launcher: the sweep's ``hydra/launcher`` (``python sweep.py hydra/launcher=slurm``, or ``local``; conf/hydra/launcher)
+runs every train and evaluate job as a submitit job (a SLURM job with the job's own ``trainer.num_nodes`` and
+``trainer.devices``); the jobs of one stage (the methods of a model at the same ``init_from`` depth) run at once.
+Hydra's ``basic`` launcher (the default) runs them here, one after another.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ import logging
 import traceback
 from pathlib import Path
 
-from omegaconf import DictConfig, open_dict
+from omegaconf import DictConfig, OmegaConf, open_dict
+from omegaconf.errors import InterpolationResolutionError
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +56,51 @@ def report_wandb(cfg: DictConfig) -> dict:
             "project": cfg.logger.get("project", "remid"), "name": f"sweep-{cfg.name}"}
 
 
+def launcher_config(cfg: DictConfig) -> DictConfig | None:
+    """The launcher jobs go to: ``cfg.launcher`` when set, else the app's ``hydra.launcher``; None outside Hydra."""
+    if cfg.get("launcher") is not None:
+        return cfg.launcher
+    from hydra.core.hydra_config import HydraConfig
+
+    return HydraConfig.get().launcher if HydraConfig.initialized() else None
+
+
+def submitit_executor(launcher: DictConfig, folder: Path, job: DictConfig, min_gpus: int = 0):
+    """A submitit executor for one job from a hydra-submitit-launcher config; None for any other launcher.
+
+    Keys map as the launcher plugin maps them (shared ones plain, the rest ``<cluster>_``-prefixed); nodes, tasks
+    and GPUs per node come from the job's own trainer (keys interpolating ``trainer.*`` cannot resolve here), at
+    least ``min_gpus`` GPUs on SLURM (an evaluation generates and scores on one whatever its trainer says).
+    """
+    target = str(launcher.get("_target_", ""))
+    cluster = "slurm" if target.endswith("SlurmLauncher") else "local" if target.endswith("LocalLauncher") else None
+    if cluster is None:
+        return None
+    import submitit
+    from hydra_plugins.hydra_submitit_launcher.config import BaseQueueConf
+
+    params = {}
+    for key in launcher:
+        try:
+            params[key] = launcher[key]
+        except InterpolationResolutionError:
+            continue
+    params = {k: OmegaConf.to_container(v, resolve=True) if OmegaConf.is_config(v) else v for k, v in params.items()}
+    trainer = job.get("trainer") or {}
+    devices = trainer.get("devices", 1)
+    devices = devices if isinstance(devices, int) else 1
+    on_gpu = str(trainer.get("accelerator", "cpu")) in ("gpu", "cuda")
+    params.update(nodes=int(trainer.get("num_nodes", 1)), tasks_per_node=devices if cluster == "slurm" else 1,
+                  gpus_per_node=max(devices if on_gpu else 0, min_gpus) if cluster == "slurm" else None)
+    executor = submitit.AutoExecutor(folder=str(folder / "%j"), cluster=cluster,
+                                     **({"slurm_max_num_timeout": params["max_num_timeout"]}
+                                        if "max_num_timeout" in params else {}))
+    base = set(OmegaConf.structured(BaseQueueConf).keys())
+    executor.update_parameters(**{k if k in base else f"{cluster}_{k}": v for k, v in params.items()
+                                  if k not in {"_target_", "submitit_folder", "max_num_timeout"}})
+    return executor
+
+
 class Sweep:
     """State of one sweep: its config, the failures so far and the results written."""
 
@@ -60,6 +111,22 @@ class Sweep:
         self.logger = logger_choice(cfg.get("logger"))
         self.paths = [f"paths.runs_dir={cfg.paths.runs_dir}", f"paths.cache_dir={cfg.paths.cache_dir}",
                       f"logger={self.logger}"]
+        self.launcher = launcher_config(cfg)
+
+    def run_jobs(self, stage: str, jobs: list[tuple[str, object, DictConfig]]) -> list:
+        """Run ``fn(cfg)`` for each ``(name, fn, cfg)``: here in turn, or all at once through a submitit launcher;
+        a failure is recorded (``attempt``) and its result is None."""
+        min_gpus = 1 if stage.startswith("evaluate") else 0
+        executors = [None if self.launcher is None else
+                     submitit_executor(self.launcher, self.root / ".submitit", cfg, min_gpus) for _, _, cfg in jobs]
+        if not any(executors):
+            return [self.attempt(stage, name, fn, cfg) for name, fn, cfg in jobs]
+        submitted = [self.attempt(stage, name, ex.submit, fn, cfg) for ex, (name, fn, cfg) in zip(executors, jobs, strict=True)]
+        for job, (name, _, _) in zip(submitted, jobs, strict=True):
+            if job is not None:
+                log.info("sweep: %s %s is submitit job %s", stage, name, job.job_id)
+        return [None if job is None else self.attempt(stage, name, job.result)
+                for job, (name, _, _) in zip(submitted, jobs, strict=True)]
 
     def attempt(self, stage: str, job: str, fn, *args):
         """Run ``fn(*args)``; on an exception record it (stage, job, error, traceback) and return None."""
@@ -88,17 +155,20 @@ class Sweep:
             return 0 if parent is None or parent in seen else 1 + depth(parent, (*seen, method))
 
         done = []
-        for method in sorted(composed, key=depth):
-            cfg, run_dir = composed[method], Path(composed[method].run_dir)
-            if (run_dir / "hf" / "config.json").exists():
-                log.info("sweep: reusing %s", run_dir)
-                done.append(method)
-                continue
-            if (run_dir / "checkpoints" / "last.ckpt").exists():
-                with open_dict(cfg):
-                    cfg.resume = True
-            if self.attempt("train", f"{model}/{method}", train, cfg) is not None:
-                done.append(method)
+        for level in sorted({depth(m) for m in composed}):  # a stage: the methods at one init_from depth
+            todo = []
+            for method in [m for m in composed if depth(m) == level]:
+                cfg, run_dir = composed[method], Path(composed[method].run_dir)
+                if (run_dir / "hf" / "config.json").exists():
+                    log.info("sweep: reusing %s", run_dir)
+                    done.append(method)
+                    continue
+                if (run_dir / "checkpoints" / "last.ckpt").exists():
+                    with open_dict(cfg):
+                        cfg.resume = True
+                todo.append(method)
+            results = self.run_jobs("train", [(f"{model}/{m}", train, composed[m]) for m in todo])
+            done += [m for m, r in zip(todo, results, strict=True) if r is not None]
         return [m for m in self.cfg.methods if m in done]
 
     def evaluate_job(self, model: str, methods: list[str], tag: str, extra: list[str]) -> str | None:
@@ -115,7 +185,8 @@ class Sweep:
                 and json.loads(job_file.read_text(encoding="utf-8")) == job):
             log.info("sweep: reusing %s", results)
             return str(results)
-        if self.attempt(f"evaluate ({tag})", model, lambda: evaluate(_compose("evaluate", overrides))) is None:
+        cfg = self.attempt(f"evaluate ({tag})", model, _compose, "evaluate", overrides)
+        if cfg is None or self.run_jobs(f"evaluate ({tag})", [(model, evaluate, cfg)])[0] is None:
             return None
         job_file.write_text(json.dumps(job, indent=2), encoding="utf-8")
         return str(results)

@@ -10,6 +10,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from remid.config.targets import check_targets
+from remid.plan import before_launch
 from remid.run.common import build_callbacks, build_logger, closing_wandb
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ def train(cfg: DictConfig) -> dict[str, float]:
     """Train ``cfg.method`` on ``cfg.model``; returns the final logged metrics."""
     for key in INSTANTIATED:  # a misspelt keyword fails here, not after the prepare steps
         check_targets(cfg.get(key), key)
+    if before_launch(cfg):  # plan=true: print the memory / step-time plan and stop; a GPU plan that cannot fit stops
+        return {}
     L.seed_everything(cfg.seed, workers=True)
     run_dir = Path(cfg.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
