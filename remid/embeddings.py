@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import os
 import unicodedata
 import uuid
 from collections.abc import Sequence
@@ -32,6 +31,8 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
+
+from remid.atomic import atomic_write
 
 
 @runtime_checkable
@@ -302,9 +303,8 @@ class CachedEmbedder:
             self._vectors.update(zip(missing, fresh, strict=True))
             self.dir.mkdir(parents=True, exist_ok=True)
             stem = uuid.uuid4().hex
-            tmp = self.dir / f"{stem}.tmp.npz"
-            np.savez(tmp, keys=np.array(missing), vectors=fresh.astype(np.float32))
-            os.replace(tmp, self.dir / f"{stem}.npz")
+            with atomic_write(self.dir / f"{stem}.npz", "wb") as handle:
+                np.savez(handle, keys=np.array(missing), vectors=fresh.astype(np.float32))
         if not keys:
             return self.embedder.encode([])
         return np.stack([self._vectors[k] for k in keys]).astype(np.float32)

@@ -149,7 +149,7 @@ def test_two_runs_of_one_model_and_method_get_their_own_rows(hydra_ctx, runs_dir
 
 def test_matrices_of_a_dotted_label_keep_one_file_per_subset(tmp_path):
     from remid.estimators.remi import SubsetScores
-    from remid.run.evaluate import save_matrices
+    from remid.estimators.matrices import save_matrices
 
     for subset in ("id", "german"):
         scores = SubsetScores(0.0, 0.0, ["x0", "x1"], ["a", "b"], ["c", "d"], np.zeros((2, 2)), np.ones((2, 2)))

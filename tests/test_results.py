@@ -3,13 +3,8 @@
 import pytest
 
 from remid.data.schema import EVAL_SUBSETS
-from remid.results import (
-    EvaluationResults,
-    ModelResults,
-    SubsetEstimate,
-    remid_table_csv,
-    remid_table_markdown,
-)
+from remid.results import EvaluationResults, ModelResults, SubsetEstimate
+from remid.tables import remid_table_csv, remid_table_markdown
 
 # Paper table 20, Qwen3-4B SFT row (ID, G. S. C. J. K., L. F. T. G., T. W.); its Avg. is -0.057.
 PAPER_SFT = [-0.067, -0.047, -0.051, -0.118, -0.096, -0.070, -0.111, -0.062, -0.078, -0.079, -0.049, 0.143]
@@ -114,7 +109,7 @@ def test_informative_needs_both_the_rank_test_and_a_positive_interval():
 
 
 def test_estimator_table_and_json_carry_the_diagnostics(tmp_path):
-    from remid.results import estimator_table_markdown
+    from remid.tables import estimator_table_markdown
 
     res = with_diagnostics({"id": True, "german": False})
     table = estimator_table_markdown(res)

@@ -47,12 +47,8 @@ from remid.analysis.correlations import (
     table13,
 )
 from remid.analysis.wandb_panels import CORRELATION_COLUMNS, TABLE12_COLUMNS, log_wandb
-from remid.results import (
-    EvaluationResults,
-    estimator_table_markdown,
-    remid_table_markdown,
-    uninformative_subsets,
-)
+from remid.results import EvaluationResults
+from remid.tables import estimator_table_markdown, remid_table_markdown, uninformative_subsets
 
 Loaded = list[tuple[EvaluationResults, str | None]]
 

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from contextlib import contextmanager
 
 from hydra.utils import instantiate
 from omegaconf import DictConfig
 
+from remid.validation import ConfigError, check_choice
 
-class ConfigError(ValueError):
-    """A configuration value outside its allowed set."""
-
-
-def check_choice(value, allowed: Iterable, key: str) -> None:
-    """Fail at start-up, listing the valid values, when ``value`` is not allowed for ``key``."""
-    allowed = list(allowed)
-    if value not in allowed:
-        raise ConfigError(f"{key}={value!r} is not valid; choose one of {allowed}")
+__all__ = ["ConfigError", "build_logger", "check_choice", "closing_wandb"]
 
 
 def build_logger(cfg: DictConfig):
