@@ -40,6 +40,7 @@ def leaks(docs: list[str]) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_no_test_golden_response_or_dialogue_occurs_in_the_corpus(docs):
     assert len(docs) == corpus.N_DOCUMENTS
     assert leaks(docs) == []
@@ -64,6 +65,7 @@ def test_corpus_covers_six_languages_and_fictional_characters(docs):
     assert sum(any(name in d for name in fictional) for d in docs[:1000]) > 100
 
 
+@pytest.mark.slow
 def test_corpus_is_deterministic_and_matches_the_shipped_bases(docs):
     again = list(corpus.documents(200))
     assert again == docs[:200]

@@ -116,6 +116,7 @@ def test_multilingual_nearest_neighbour_char_ngram(language_pool):
         assert collapsed_languages(vectors, labels) == []
 
 
+@pytest.mark.slow
 def test_multilingual_nearest_neighbour_tiny_lm(language_pool, tiny_lm):
     inputs, personas, labels = language_pool
     chance = 7 / (len(labels) - 1)

@@ -9,11 +9,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from scipy import stats
+from synthetic_results import analysed_results
 
 from remid.analysis.correlations import FAMILY_OF, Pairs, Point, severity_pairs
 from remid.analysis.figures import least_squares, scatter_figure, severity_figure
 from remid.analysis.report import build_report, main
-from tests.test_correlations import analysed_results
 
 FILES = ["index.md", "report.json", "table12.md", "table12.csv", "table13.md", "table13.csv", "correlations.md",
          "correlations.csv", "figure5a.csv", "figure4.png", "figure5.png", "figure7.png",

@@ -1,6 +1,5 @@
 """End-to-end training through the real Hydra config, Lightning trainer and tiny model."""
 
-import csv
 import os
 import subprocess
 import sys
@@ -13,12 +12,7 @@ from remid.run.train import train
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def read_metric(run_dir: Path, name: str) -> list[float]:
-    rows = list(csv.DictReader((next((run_dir / "csv").rglob("metrics.csv"))).open()))
-    return [float(r[name]) for r in rows if r.get(name)]
-
-
-def test_sft_lowers_the_loss_and_writes_checkpoints(hydra_ctx, tmp_path):
+def test_sft_lowers_the_loss_and_writes_checkpoints(hydra_ctx, tmp_path, read_metric):
     cfg = hydra_ctx("train", [f"paths.runs_dir={tmp_path}", "logger=csv", "data.train_limit=64",
                               "trainer.max_epochs=4", "trainer.log_every_n_steps=1", "model.batch_size=8"])
     metrics = train(cfg)
