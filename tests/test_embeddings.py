@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from remid.embedding_cache import CachedEmbedder
 from remid.embeddings import (
-    CachedEmbedder,
     CharNgramEmbedder,
     LMMeanPoolEmbedder,
     SentenceTransformerEmbedder,

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from remid.data.schema import Sample, Turn
 from remid.estimators.reasoner import extract_core_features, rule_based_reasoning
 
@@ -94,6 +96,7 @@ def test_extract_core_features_edge_cases():
     assert extract_core_features(f'{MARKER} ""\n- a\n- b ""') == "- a\n- b"
 
 
+@pytest.mark.slow
 def test_tiny_estimator_can_write_a_whole_teacher_trace(tiny_qwen3, mini_samples, conf_dir):
     """The configured reasoning budget fits the longest trace the tiny reasoner is trained on."""
     from omegaconf import OmegaConf

@@ -24,6 +24,7 @@ def _estimate(res, model: str, subset: str):
     return next(m for m in res.models if m.name == model).subsets[subset]
 
 
+@pytest.mark.slow
 def test_report_numbers_are_the_inputs_and_scipy_on_them(tmp_path, monkeypatch):
     monkeypatch.setenv("WANDB_MODE", "offline")
     res = analysed_results()
@@ -133,6 +134,7 @@ def test_severity_figure_joins_each_model_in_severity_order():
     plt.close(fig)
 
 
+@pytest.mark.slow
 def test_cli_reads_result_paths(tmp_path, capsys):
     res = analysed_results()
     res.to_json(tmp_path / "run" / "results.json")

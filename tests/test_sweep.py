@@ -39,6 +39,7 @@ def swept(tmp_path_factory, compose_ctx):
     return root, sweep(compose_ctx("sweep", sweep_overrides(root)))
 
 
+@pytest.mark.slow
 def test_two_model_sweep_trains_evaluates_and_reports_around_a_failed_method(swept):
     root, summary = swept
     runs = root / "runs"
@@ -72,6 +73,7 @@ def test_two_model_sweep_trains_evaluates_and_reports_around_a_failed_method(swe
     assert "tiny_llama/sft (sft)" in index  # the R-EMI table of both models
 
 
+@pytest.mark.slow
 def test_rerun_reuses_training_and_evaluations(swept, compose_ctx):
     root, summary = swept
     watched = [root / "runs" / "sft" / m / "hf" / "model.safetensors" for m in ("tiny_qwen3", "tiny_llama")]

@@ -25,6 +25,7 @@ def test_tokenizer_covers_all_six_languages(tiny_qwen3, mini_samples, language):
     assert n_tokens < 0.6 * sum(len(t.encode()) for t in texts)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("build", [tiny_model_path, random_model_path])
 @pytest.mark.parametrize("arch", ARCHITECTURES)
 def test_tiny_checkpoint_loads_and_generates(arch, build):

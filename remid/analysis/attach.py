@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from remid.analysis.shift import id_delta, shift_severity, subset_bound
 from remid.data.schema import Sample
-from remid.embeddings import CachedEmbedder
+from remid.embedding_cache import CachedEmbedder
 from remid.estimators.remi import SubsetScores
 from remid.estimators.scoring import CachedScorer
 from remid.judge import Judge, judge_responses

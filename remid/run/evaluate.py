@@ -25,7 +25,7 @@ from remid.analysis.summary import baseline_of, compare, summarize, uninformativ
 from remid.cache import JsonlCache
 from remid.data.readers import load_samples, select_subsets
 from remid.data.schema import EVAL_SUBSETS
-from remid.embeddings import CachedEmbedder
+from remid.embedding_cache import CachedEmbedder
 from remid.estimators.build import build_estimator, generator_dtype
 from remid.estimators.matrices import save_matrices
 from remid.estimators.remi import SubsetScores
