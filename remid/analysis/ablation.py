@@ -124,3 +124,7 @@ def ablation(cfg: DictConfig, prepare: Callable[[DictConfig], None] | None = Non
     write_text_atomic(run_dir / "ablation.json", json.dumps(results, indent=2) + "\n")
     write_text_atomic(run_dir / "ablation_table.md", tables_markdown(results) + "\n")
     return results
+
+
+if __name__ == "__main__":
+    raise SystemExit("the ablation's command is: python -m remid.run.ablation [OVERRIDE ...]")
