@@ -53,3 +53,9 @@ class LogFriendlyProgressBar(TQDMProgressBar):
             self._last_draw = now
             return True
         return False
+
+
+def progress_callbacks(enable_progress_bar: bool, piped_interval: float = PIPED_INTERVAL) -> list[TQDMProgressBar]:
+    """The Trainer callbacks for ``trainer.enable_progress_bar``: a ``LogFriendlyProgressBar`` or none
+    (Lightning refuses a progress-bar callback when the flag is off)."""
+    return [LogFriendlyProgressBar(piped_interval=piped_interval)] if enable_progress_bar else []

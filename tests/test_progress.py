@@ -11,7 +11,7 @@ import lightning as L
 import torch
 from lightning.pytorch.callbacks import TQDMProgressBar
 
-from remid.progress import LogFriendlyProgressBar, progress_bar
+from remid.progress import LogFriendlyProgressBar, progress_bar, progress_callbacks
 
 
 def redraws(text: str) -> int:
@@ -74,3 +74,10 @@ def test_lightning_bar_off_a_terminal_redraws_a_few_times_not_every_step(capsys,
     sparse = capsys.readouterr().out
     assert "60/60" in sparse and redraws(default) >= 60  # Lightning's own bar: every step
     assert redraws(sparse) <= 12  # set-up, the first step, the epoch's end
+
+
+def test_progress_callbacks_follow_the_trainer_flag(tmp_path):
+    assert progress_callbacks(False) == []
+    (bar,) = progress_callbacks(True, piped_interval=5.0)
+    assert isinstance(bar, LogFriendlyProgressBar) and bar.piped_interval == 5.0
+    L.Trainer(callbacks=progress_callbacks(False), enable_progress_bar=False, logger=False, default_root_dir=tmp_path)
