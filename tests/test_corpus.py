@@ -46,6 +46,7 @@ def test_no_test_golden_response_or_dialogue_occurs_in_the_corpus(docs):
     assert leaks(docs) == []
 
 
+@pytest.mark.slow
 def test_the_leak_check_can_fail(docs):
     from remid.data.mini import generate
 
@@ -57,6 +58,7 @@ def test_the_leak_check_can_fail(docs):
     assert any(x.startswith("dialogue of") for x in leaks(planted_dialogue))
 
 
+@pytest.mark.slow
 def test_corpus_covers_six_languages_and_fictional_characters(docs):
     text = "\n".join(docs[:3000])
     for marker in ("User:", "Nutzer", "Usuario", "用户", "ユーザー", "사용자"):
@@ -100,6 +102,7 @@ def test_post_training_samples_are_multilingual_and_disjoint_from_the_test_sampl
     assert corpus.post_training_samples(20) == samples[:20]  # deterministic
 
 
+@pytest.mark.slow
 def test_weighted_post_training_holds_its_kinds_and_stays_disjoint():
     """The policy's recipe: more Korean and word-level topic swaps, still no test sample's text."""
     from collections import Counter

@@ -93,6 +93,7 @@ def test_report_without_analyses_says_what_is_missing_and_skips_wandb(tmp_path):
     assert "No divergence or bound" in index
 
 
+@pytest.mark.slow
 def test_a_partial_input_keeps_what_is_there(tmp_path):
     res = analysed_results()
     for model in res.models:  # judge gone, bound and divergence kept

@@ -42,6 +42,7 @@ def test_tiny_checkpoint_loads_and_generates(arch, build):
     assert out.shape[1] == ids["input_ids"].shape[1] + 5 or tok.eos_token_id in out[0].tolist()
 
 
+@pytest.mark.slow
 def test_random_tiny_models_are_built_once():
     first = random_model_path("qwen3")
     before = (first / "config.json").stat().st_mtime_ns
