@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import os
 import unicodedata
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -61,7 +59,7 @@ def embedder_from_spec(spec: dict[str, Any]) -> Embedder:
     return getattr(importlib.import_module(module_name), class_name)(**kwargs)
 
 
-def _short_hash(text: str) -> str:
+def short_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -100,7 +98,7 @@ class CharNgramEmbedder:
         if self.idf is not None and self.idf.shape != (self.dim,):
             raise ValueError(f"idf must have {self.dim} weights, got shape {self.idf.shape}")
         self.batch_size = batch_size
-        idf_tag = "" if self.idf is None else f":idf={_short_hash(self.idf.tobytes().hex())}"
+        idf_tag = "" if self.idf is None else f":idf={short_hash(self.idf.tobytes().hex())}"
         self.name = f"char_ngram:n={low}-{high}:dim={self.dim}:seed={self.seed}:tf={'log' if sublinear_tf else 'raw'}{idf_tag}"
 
     def spec(self) -> dict[str, Any]:
@@ -235,7 +233,7 @@ class SentenceTransformerEmbedder:
         self.prompt_name, self.max_seq_length = prompt_name, max_seq_length
         self._model = None
         path = Path(self.model_name)
-        weights = _short_hash("|".join(f"{f.relative_to(path)}:{f.stat().st_size}" for f in sorted(path.rglob("*"))
+        weights = short_hash("|".join(f"{f.relative_to(path)}:{f.stat().st_size}" for f in sorted(path.rglob("*"))
                                        if f.is_file())) if path.is_dir() else "hub"
         self.name = (f"sentence_transformers:{self.model_name}@{weights}:prompt={prompt_name}"
                      f":max={max_seq_length}")
@@ -264,47 +262,3 @@ class SentenceTransformerEmbedder:
         vectors = model.encode(list(texts), batch_size=batch_size or self.batch_size, prompt_name=self.prompt_name,
                                convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False)
         return l2_normalise(np.asarray(vectors).reshape(len(texts), -1))
-
-
-# --------------------------------------------------------------------------- on-disk cache
-
-
-class CachedEmbedder:
-    """Any embedder plus an on-disk cache of its vectors, keyed by (embedder name, text).
-
-    Each ``encode`` that computes new vectors writes them as one ``.npz`` shard (keys + vectors, written
-    to a temporary name and renamed, so a killed process never leaves half a shard) under
-    ``cache_dir/<hash of the name>/``; all shards load at start-up. Another embedder name uses another
-    folder, so vectors of different models never mix.
-    """
-
-    def __init__(self, embedder: Embedder, cache_dir: str | Path) -> None:
-        self.embedder, self.name = embedder, embedder.name
-        self.dir = Path(cache_dir) / _short_hash(embedder.name)
-        self._vectors: dict[str, np.ndarray] = {}
-        for shard in sorted(self.dir.glob("*.npz")):
-            with np.load(shard) as data:
-                self._vectors.update(zip(data["keys"].tolist(), data["vectors"], strict=True))
-
-    def spec(self) -> dict[str, Any] | None:
-        spec = getattr(self.embedder, "spec", None)
-        return spec() if callable(spec) else None
-
-    def __len__(self) -> int:
-        return len(self._vectors)
-
-    def encode(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
-        keys = [_short_hash(self.name + "\x00" + t) for t in texts]
-        missing = list(dict.fromkeys(k for k in keys if k not in self._vectors))
-        if missing:
-            text_of = dict(zip(keys, texts, strict=True))
-            fresh = self.embedder.encode([text_of[k] for k in missing], batch_size=batch_size)
-            self._vectors.update(zip(missing, fresh, strict=True))
-            self.dir.mkdir(parents=True, exist_ok=True)
-            stem = uuid.uuid4().hex
-            tmp = self.dir / f"{stem}.tmp.npz"
-            np.savez(tmp, keys=np.array(missing), vectors=fresh.astype(np.float32))
-            os.replace(tmp, self.dir / f"{stem}.npz")
-        if not keys:
-            return self.embedder.encode([])
-        return np.stack([self._vectors[k] for k in keys]).astype(np.float32)

@@ -91,8 +91,8 @@ def verify(run_dir: str | Path, entries: int = 3, policy: str | None = None, see
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    from remid.estimators.matrices import matrix_stem
     from remid.models.loading import resolve_model_path
-    from remid.run.evaluate import matrix_stem
 
     run_dir = Path(run_dir)
     results = EvaluationResults.from_json(run_dir / "results.json")

@@ -1,9 +1,15 @@
-"""Shared fixtures: compose the real Hydra config, shrink it, and write everything under tmp paths."""
+"""Shared fixtures: compose the real Hydra config, shrink it, and write everything under tmp paths.
+
+Runs that several tests read (a trained RPM per method) are session-scoped fixtures built on first use, so
+no test depends on another's order or files. Plain support code (``loopback_chat``, ``synthetic_results``,
+``subprocess_runs``) sits beside the tests; pytest puts this folder on ``sys.path``.
+"""
 
 from __future__ import annotations
 
+import csv
 import os
-import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,9 +20,6 @@ os.environ.setdefault("WANDB_SILENT", "true")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 CONF_DIR = str(Path(__file__).resolve().parents[1] / "conf")
-# ``from tests.test_x import ...`` under a plain ``pytest`` too (``python -m pytest`` puts the root on sys.path).
-if str(Path(__file__).resolve().parents[1]) not in sys.path:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def compose(config_name: str, overrides: list[str]):
@@ -33,14 +36,83 @@ def compose(config_name: str, overrides: list[str]):
     return cfg
 
 
-@pytest.fixture
-def hydra_ctx():
+@contextmanager
+def hydra_context():
+    """Hydra initialised on ``conf/`` (re-entrant: inside an open context it adds nothing)."""
     from hydra import initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
 
     import remid.config  # noqa: F401  registers the schemas conf/ composes with
 
+    if GlobalHydra.instance().is_initialized():
+        yield compose
+        return
     with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
         yield compose
+
+
+@pytest.fixture
+def hydra_ctx():
+    """``compose(config_name, overrides)`` for one test."""
+    with hydra_context():
+        yield compose
+
+
+@pytest.fixture(scope="module")
+def compose_ctx():
+    """``compose(config_name, overrides)`` for a module's fixtures and tests (Hydra stays initialised)."""
+    with hydra_context():
+        yield compose
+
+
+@pytest.fixture(scope="session")
+def conf_dir() -> Path:
+    return Path(CONF_DIR)
+
+
+@pytest.fixture(scope="session")
+def read_metric():
+    """``read_metric(run_dir, name)``: the logged values of ``name`` in a run's CSV metrics."""
+    def read(run_dir: Path, name: str) -> list[float]:
+        rows = list(csv.DictReader((next((run_dir / "csv").rglob("metrics.csv"))).open()))
+        return [float(r[name]) for r in rows if r.get(name)]
+
+    return read
+
+
+# A few optimizer steps of every table-20 method on the tiny model (what each needs first: ``NEEDS``).
+FAST = ["logger=none", "data.train_limit=4", "trainer.max_steps=2", "+trainer.limit_val_batches=1",
+        "trainer.enable_progress_bar=false", "model.batch_size=2", "generation.sampling.max_new_tokens=12"]
+RL = ["trainer.max_steps=2", "method.module.num_generations=2", "method.module.max_new_tokens=12",
+      "method.datamodule.batch_size=2"]
+METHOD_OVERRIDES = {
+    "sft": [], "thinking_sft": ["method.datamodule.val_limit=2"], "icl": [], "da": [],
+    "dpo": ["method.datamodule.val_size=2"], "rft": ["method.prepare.best_of_n.n=2"],
+    "rl": RL, "thinking_rl": RL, "ours": RL,
+}
+NEEDS = {"dpo": "sft", "rft": "sft", "rl": "sft", "thinking_rl": "thinking_sft", "ours": "thinking_sft"}
+
+
+@pytest.fixture(scope="session")
+def method_runs(tmp_path_factory):
+    """``train_method(name) -> (cfg, runs_dir)``: ``name`` trained once per session into one shared runs
+    directory, after the run it starts from (``NEEDS``)."""
+    from remid.run.train import train
+
+    runs = tmp_path_factory.mktemp("method_runs")
+    done: dict[str, object] = {}
+
+    def train_method(name: str):
+        if name not in done:
+            if name in NEEDS:
+                train_method(NEEDS[name])
+            with hydra_context():
+                cfg = compose("train", [f"method={name}", f"paths.runs_dir={runs}", *FAST, *METHOD_OVERRIDES[name]])
+                train(cfg)
+            done[name] = cfg
+        return done[name], runs
+
+    return train_method
 
 
 @pytest.fixture(scope="session")

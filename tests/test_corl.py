@@ -27,16 +27,6 @@ ZERO = ["train.py", *TINY, "trainer=deepspeed_zero2_cpu"]
 
 
 @pytest.fixture(scope="module")
-def compose_ctx():
-    from hydra import initialize_config_dir
-
-    from tests.conftest import CONF_DIR, compose
-
-    with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
-        yield compose
-
-
-@pytest.fixture(scope="module")
 def corl_run(tmp_path_factory, compose_ctx):
     """One CoRL run stopped mid-phase (after 5 of 8 steps) and resumed; every optimizer step records which module moved."""
     runs = tmp_path_factory.mktemp("runs")
@@ -65,6 +55,7 @@ def _rows(path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+@pytest.mark.slow
 def test_each_module_moves_only_in_its_own_phases(corl_run):
     moves = corl_run["moves"]
     assert [(phase, step) for phase, step, _, _ in moves] == [(p, s) for p in range(4) for s in range(2)]
@@ -75,6 +66,7 @@ def test_each_module_moves_only_in_its_own_phases(corl_run):
         assert any(changed for p, _, _, changed in moves if p == phase), f"phase {phase} moved nothing"
 
 
+@pytest.mark.slow
 def test_resume_continues_in_the_phase_and_step_it_was_in(corl_run):
     state, run_dir = corl_run["state"], corl_run["run_dir"]
     assert state["global_step"] == 5
@@ -87,6 +79,7 @@ def test_resume_continues_in_the_phase_and_step_it_was_in(corl_run):
     assert [r["step"] for r in _rows(run_dir / "data" / "rollouts_policy.jsonl")] == [6] * 4 + [7] * 4
 
 
+@pytest.mark.slow
 def test_run_writes_traces_rollouts_metrics_and_both_exports(corl_run):
     run_dir = corl_run["run_dir"]
     traces = _rows(run_dir / "data" / "traces.jsonl")
@@ -255,10 +248,11 @@ needs_deepspeed = pytest.mark.skipif(importlib.util.find_spec("deepspeed") is No
                                      reason="DeepSpeed is not installed (pip install deepspeed): CoRL under ZeRO-2 untested")
 
 
+@pytest.mark.slow
 @needs_deepspeed
 def test_zero2_keeps_the_idle_module_still_and_resumes(tmp_path):
     """2 processes, 2 samples each: 1 step a phase. Stop after the reasoner's GRPO step, then resume the policy's."""
-    from tests.test_deepspeed import client_state, max_diff, run, weights
+    from subprocess_runs import client_state, max_diff, run, weights
 
     common = [*ZERO, f"paths.runs_dir={tmp_path}"]
     run_dir = tmp_path / "corl" / "tiny_qwen3"
@@ -275,6 +269,7 @@ def test_zero2_keeps_the_idle_module_still_and_resumes(tmp_path):
     assert (run_dir / "data" / "rollouts_policy.rank1.jsonl").exists()  # both ranks rolled out
 
 
+@pytest.mark.slow
 def test_evaluate_with_the_corl_estimator(compose_ctx, corl_run, tmp_path):
     from remid.run.evaluate import evaluate
 
@@ -290,6 +285,7 @@ def test_evaluate_with_the_corl_estimator(compose_ctx, corl_run, tmp_path):
     assert results.models[0].subsets["id"].n == 4 and results.models[0].subsets["id"].diagnostics is not None
 
 
+@pytest.mark.slow
 def test_table_1_ablation_in_one_command(compose_ctx, corl_run, tmp_path):
     from remid.analysis.ablation import ablation
 

@@ -40,11 +40,13 @@ def leaks(docs: list[str]) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_no_test_golden_response_or_dialogue_occurs_in_the_corpus(docs):
     assert len(docs) == corpus.N_DOCUMENTS
     assert leaks(docs) == []
 
 
+@pytest.mark.slow
 def test_the_leak_check_can_fail(docs):
     from remid.data.mini import generate
 
@@ -56,6 +58,7 @@ def test_the_leak_check_can_fail(docs):
     assert any(x.startswith("dialogue of") for x in leaks(planted_dialogue))
 
 
+@pytest.mark.slow
 def test_corpus_covers_six_languages_and_fictional_characters(docs):
     text = "\n".join(docs[:3000])
     for marker in ("User:", "Nutzer", "Usuario", "用户", "ユーザー", "사용자"):
@@ -64,6 +67,7 @@ def test_corpus_covers_six_languages_and_fictional_characters(docs):
     assert sum(any(name in d for name in fictional) for d in docs[:1000]) > 100
 
 
+@pytest.mark.slow
 def test_corpus_is_deterministic_and_matches_the_shipped_bases(docs):
     again = list(corpus.documents(200))
     assert again == docs[:200]
@@ -98,6 +102,7 @@ def test_post_training_samples_are_multilingual_and_disjoint_from_the_test_sampl
     assert corpus.post_training_samples(20) == samples[:20]  # deterministic
 
 
+@pytest.mark.slow
 def test_weighted_post_training_holds_its_kinds_and_stays_disjoint():
     """A weighted mix (more Korean and word-level topic swaps) holds its kinds and still no test sample's text."""
     from collections import Counter

@@ -7,9 +7,10 @@ import math
 import numpy as np
 import pytest
 from scipy import stats
+from synthetic_results import CURVE_N, SUBSETS, analysed_results
 
+from remid.analysis.bound_pairs import bound_curve, table13
 from remid.analysis.correlations import (
-    bound_curve,
     correlate,
     coverage,
     figure4_pairs,
@@ -17,48 +18,7 @@ from remid.analysis.correlations import (
     remi_vs_winrate,
     remid_vs_winrate_drop,
     severity_pairs,
-    table13,
 )
-from remid.results import EvaluationResults, ModelResults, SubsetEstimate
-
-SUBSETS = ["id", "german", "chinese", "korean", "literature", "film", "gaming", "turn_level", "word_level"]
-CURVE_N = (8, 16, 32)
-
-
-def _subset(name: str, rng: np.random.Generator, id_r_emi: float, id_win: float, full: bool) -> SubsetEstimate:
-    r_emi = id_r_emi if name == "id" else float(rng.normal(-0.05, 0.05))
-    win = id_win if name == "id" else float(np.clip(0.45 + 2 * r_emi + rng.normal(0, 0.03), 0, 1))
-    est = SubsetEstimate(name, 32, r_emi + 0.1, 0.1, r_emi, (r_emi - 0.05, r_emi + 0.05),
-                         None if name == "id" else id_r_emi - r_emi)
-    if not full:
-        return est
-    est.judge = {"label": "reference-based judge (offline)", "judges": ["overlap"], "win_rate": win,
-                 "win_rate_ci": [win - 0.1, win + 0.1], "point_score": 1 + 9 * win,
-                 "point_score_ci": [9 * win, 2 + 9 * win], "n": 32, "missing": {"win_rate": 1, "point_score": 2},
-                 "per_judge": {}}
-    if name != "id":
-        d = {k: float(rng.uniform(0.1, 0.6)) for k in ("user", "character", "dialogue", "input")}
-        est.divergence = {"encoder": "char_ngram", "estimator": "knn", **d,
-                          "check": {"estimator": "classifier", **{k: v + 0.01 for k, v in d.items()}},
-                          "n_id": 32, "n_ood": 32}
-        base = sum(math.sqrt(v) for k, v in d.items() if k != "input")
-        value = 0.8 * base + 0.5 * (est.r_emid or 0.0) + 0.2
-        est.bound = {"h_hat": 1.2, "delta_p": 0.01, "delta_q": 0.02, "delta": 0.03, "sum_sqrt_djs": base,
-                     "divergence_term": 0.7 * base, "delta_term": 0.1, "value": value, "emid_bound": value + 0.1,
-                     "curve": [{"n": n, "bound": value + 1.0 / n + float(rng.normal(0, 0.01)),
-                                "r_emid": (est.r_emid or 0.0) + float(rng.normal(0, 0.3 / n))} for n in CURVE_N]}
-    return est
-
-
-def analysed_results(seed: int = 0, full: bool = True, names=("tiny_qwen3/sft", "tiny_qwen3/rl")) -> EvaluationResults:
-    """Two RPMs on 9 subsets with every analysis field (``full=False``: none of them)."""
-    rng = np.random.default_rng(seed)
-    models = []
-    for name in names:
-        id_r_emi = float(rng.normal(0.0, 0.02))
-        subsets = {s: _subset(s, rng, id_r_emi, 0.5 + id_r_emi, full) for s in SUBSETS}
-        models.append(ModelResults(name, name.split("/")[1], "tiny_qwen3", subsets))
-    return EvaluationResults({"name": "remi_tiny"}, models, "2026-01-01T00:00:00+00:00")
 
 
 def test_perfectly_linear_pairs_correlate_at_one_with_a_tiny_p():

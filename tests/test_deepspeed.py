@@ -10,40 +10,16 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import torch
-from transformers import AutoModelForCausalLM
+from subprocess_runs import client_state, max_diff, run, weights
 
 needs_deepspeed = pytest.mark.skipif(importlib.util.find_spec("deepspeed") is None,
                                      reason="DeepSpeed is not installed (pip install deepspeed): ZeRO on CPU untested")
-ROOT = Path(__file__).resolve().parents[1]
-LAUNCH_VARS = ("LOCAL_RANK", "RANK", "WORLD_SIZE", "NODE_RANK", "MASTER_ADDR", "MASTER_PORT", "PL_GLOBAL_SEED")
 SMALL = ["method=sft", "data.train_limit=16", "model.batch_size=4", "trainer.max_epochs=100", "logger=csv",
          "trainer.log_every_n_steps=1", "trainer.enable_progress_bar=false"]
-
-
-def run(*args: str) -> None:
-    """Run ``python *args`` from the repository root as a user would, with no launcher variables set."""
-    env = {k: v for k, v in os.environ.items() if k not in LAUNCH_VARS}
-    env.update(HF_HUB_OFFLINE="1", WANDB_MODE="offline", DS_ACCELERATOR="cpu", TOKENIZERS_PARALLELISM="false")
-    done = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=400)
-    assert done.returncode == 0, (done.stdout[-2000:], done.stderr[-4000:])
-
-
-def client_state(ckpt: Path) -> dict:
-    """What Lightning stored beside DeepSpeed's shards (global step, loops, ...) in a checkpoint directory."""
-    assert ckpt.is_dir() and (ckpt / "latest").exists(), f"{ckpt} is not a DeepSpeed checkpoint directory"
-    first = sorted((ckpt / "checkpoint").glob("*model_states.pt"))[0]
-    return torch.load(first, map_location="cpu", weights_only=False)
-
-
-def weights(path: Path | str) -> dict[str, torch.Tensor]:
-    return AutoModelForCausalLM.from_pretrained(path).state_dict()
 
 
 def consolidated(ckpt: Path) -> dict[str, torch.Tensor]:
@@ -52,11 +28,6 @@ def consolidated(ckpt: Path) -> dict[str, torch.Tensor]:
 
     state = get_fp32_state_dict_from_zero_checkpoint(str(ckpt), tag="checkpoint")
     return {k.removeprefix("model."): v for k, v in state.items()}
-
-
-def max_diff(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> float:
-    assert a.keys() <= b.keys(), sorted(a.keys() - b.keys())[:5]
-    return max((a[k] - b[k]).abs().max().item() for k in a)
 
 
 def logged_steps(run_dir: Path, version: int) -> list[int]:
@@ -69,6 +40,7 @@ def base_weights(tiny_qwen3) -> dict[str, torch.Tensor]:
     return weights(tiny_qwen3)
 
 
+@pytest.mark.slow
 @needs_deepspeed
 def test_zero2_trains_exports_and_resumes(tmp_path, base_weights):
     common = ["train.py", *SMALL, "trainer=deepspeed_zero2_cpu", f"paths.runs_dir={tmp_path}"]
@@ -88,6 +60,7 @@ def test_zero2_trains_exports_and_resumes(tmp_path, base_weights):
     assert max_diff(resumed, first) > 1e-5 and max_diff(resumed, consolidated(ckpt)) == 0.0
 
 
+@pytest.mark.slow
 @needs_deepspeed
 def test_zero3_export_gathers_partitioned_weights(tmp_path, base_weights):
     run("train.py", *SMALL, "trainer=deepspeed_zero3_cpu", "trainer.max_steps=2", f"paths.runs_dir={tmp_path}")
@@ -97,11 +70,13 @@ def test_zero3_export_gathers_partitioned_weights(tmp_path, base_weights):
     assert max_diff(exported, consolidated(run_dir / "checkpoints" / "last.ckpt")) == 0.0
 
 
+@pytest.mark.slow
 @needs_deepspeed
 def test_zero3_rollouts_from_the_model_being_trained(tmp_path, tiny_qwen3):
+    from deepspeed_rollout import CONTEXTS
+
     from remid.generation.base import SamplingParams
     from remid.generation.hf import HFGenerator
-    from tests.deepspeed_rollout import CONTEXTS
 
     out = tmp_path / "rollouts.json"
     run("tests/deepspeed_rollout.py", "3", str(out))  # ranks generate 4 and 10 tokens: no collective inside

@@ -201,6 +201,7 @@ def test_component_divergences_encode_each_text_once_and_report_every_term(subse
     assert parts["input"] == "\n".join((parts["user"], parts["character"], parts["dialogue"]))
 
 
+@pytest.mark.slow
 def test_estimators_agree_in_rank_across_the_eleven_shifts(table):
     rows = [f"{'subset':<12}" + "".join(f"{z:>22}" for z in COMPONENTS)]
     for name, out in table.items():
@@ -213,6 +214,7 @@ def test_estimators_agree_in_rank_across_the_eleven_shifts(table):
     assert rho["character"] > 0.5
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("estimator", ESTIMATORS)
 def test_the_shifted_component_dominates(table, estimator):
     """Appendix B.2: the largest divergence term is the one the subset's shift family moves.

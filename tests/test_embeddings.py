@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from remid.embedding_cache import CachedEmbedder
 from remid.embeddings import (
-    CachedEmbedder,
     CharNgramEmbedder,
     LMMeanPoolEmbedder,
     SentenceTransformerEmbedder,
@@ -116,6 +116,7 @@ def test_multilingual_nearest_neighbour_char_ngram(language_pool):
         assert collapsed_languages(vectors, labels) == []
 
 
+@pytest.mark.slow
 def test_multilingual_nearest_neighbour_tiny_lm(language_pool, tiny_lm):
     inputs, personas, labels = language_pool
     chance = 7 / (len(labels) - 1)

@@ -9,21 +9,17 @@ from remid.run.evaluate import evaluate
 from remid.run.train import train
 from remid.verify import verify
 
+SHIPPED_RPM = "rpms=['tiny:qwen3']"  # a shipped model as the RPM: errors found before any training
 SMALL = ["logger=none", "data.train_limit=48", "trainer.max_epochs=1", "model.batch_size=8",
          "trainer.enable_progress_bar=false"]
 
 
 @pytest.fixture(scope="module")
-def runs_dir(tmp_path_factory):
+def runs_dir(tmp_path_factory, compose_ctx):
     """An RPM and the EMI baseline's scorer, trained once for this module (the R-EMI estimator ships)."""
-    from hydra import initialize_config_dir
-
-    from tests.conftest import CONF_DIR, compose
-
     runs = tmp_path_factory.mktemp("runs")
-    with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
-        for method in ("sft", "sft_direct"):
-            train(compose("train", [f"method={method}", f"paths.runs_dir={runs}", *SMALL]))
+    for method in ("sft", "sft_direct"):
+        train(compose_ctx("train", [f"method={method}", f"paths.runs_dir={runs}", *SMALL]))
     return runs
 
 
@@ -35,6 +31,7 @@ def eval_cfg(hydra_ctx, runs_dir, tmp_path, *extra):
                                   *reasoning, *extra])
 
 
+@pytest.mark.slow
 def test_evaluate_two_subsets_writes_results_and_recomputable_matrices(hydra_ctx, runs_dir, tmp_path):
     results = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, "estimator.save_matrices=true"))
     out = tmp_path / "out"
@@ -70,6 +67,7 @@ def test_evaluate_two_subsets_writes_results_and_recomputable_matrices(hydra_ctx
     assert results.models[0].subsets["german"].r_emid is not None
 
 
+@pytest.mark.slow
 def test_rerun_is_served_from_cache(hydra_ctx, runs_dir, tmp_path, monkeypatch):
     first = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path))
     from remid.estimators import scoring
@@ -84,6 +82,7 @@ def test_rerun_is_served_from_cache(hydra_ctx, runs_dir, tmp_path, monkeypatch):
     assert second.models[0].subsets == first.models[0].subsets
 
 
+@pytest.mark.slow
 def test_killed_evaluation_resumes_with_the_same_results(hydra_ctx, runs_dir, tmp_path, monkeypatch):
     reference = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path / "clean"))
     from remid.generation.hf import HFGenerator
@@ -105,38 +104,40 @@ def test_killed_evaluation_resumes_with_the_same_results(hydra_ctx, runs_dir, tm
         assert resumed.models[0].subsets[name].r_emi == pytest.approx(est.r_emi, abs=1e-6)
 
 
+@pytest.mark.slow
 def test_sampled_negatives_run(hydra_ctx, runs_dir, tmp_path):
     results = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, "estimator.negatives=10"))
     assert np.isfinite(results.models[0].subsets["id"].r_emi)
 
 
-def test_bad_rpm_path_is_a_clear_error(hydra_ctx, runs_dir, tmp_path):
+def test_bad_rpm_path_is_a_clear_error(hydra_ctx, tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
-        evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, f"rpms=[{tmp_path}/no_such_run]"))
+        evaluate(eval_cfg(hydra_ctx, tmp_path, tmp_path, f"rpms=[{tmp_path}/no_such_run]"))
 
 
-def test_bad_estimator_path_is_a_clear_error(hydra_ctx, runs_dir, tmp_path):
+def test_bad_estimator_path_is_a_clear_error(hydra_ctx, tmp_path):
     with pytest.raises(FileNotFoundError, match="missing_policy, which do(es)? not exist"):
-        evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, "estimator.prepare=null",
+        evaluate(eval_cfg(hydra_ctx, tmp_path, tmp_path, SHIPPED_RPM, "estimator.prepare=null",
                           f"estimator.policy={tmp_path}/missing_policy"))
 
 
-def test_empty_subset_is_a_clear_error(hydra_ctx, runs_dir, tmp_path):
+def test_empty_subset_is_a_clear_error(hydra_ctx, tmp_path):
     data = tmp_path / "only_id.json"
     from remid.data.readers import load_samples
 
     data.write_text(json.dumps({"IDTest": [s.to_record() for s in load_samples() if s.subset == "id"][:6]}))
     with pytest.raises(ValueError, match="subset 'german' has no samples"):
-        evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, f"data.source={data}"))
+        evaluate(eval_cfg(hydra_ctx, tmp_path, tmp_path, SHIPPED_RPM, f"data.source={data}"))
 
 
-def test_bad_reduction_fails_with_choices(hydra_ctx, runs_dir, tmp_path):
+def test_bad_reduction_fails_with_choices(hydra_ctx, tmp_path):
     from remid.run.common import ConfigError
 
     with pytest.raises(ConfigError, match="estimator.reduction"):
-        evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, "estimator.reduction=avg"))
+        evaluate(eval_cfg(hydra_ctx, tmp_path, tmp_path, SHIPPED_RPM, "estimator.reduction=avg"))
 
 
+@pytest.mark.slow
 def test_two_runs_of_one_model_and_method_get_their_own_rows(hydra_ctx, runs_dir, tmp_path):
     run = runs_dir / "sft" / "tiny_qwen3"
     results = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, f"rpms=[{run},{run}]"))
@@ -148,8 +149,8 @@ def test_two_runs_of_one_model_and_method_get_their_own_rows(hydra_ctx, runs_dir
 
 
 def test_matrices_of_a_dotted_label_keep_one_file_per_subset(tmp_path):
+    from remid.estimators.matrices import save_matrices
     from remid.estimators.remi import SubsetScores
-    from remid.run.evaluate import save_matrices
 
     for subset in ("id", "german"):
         scores = SubsetScores(0.0, 0.0, ["x0", "x1"], ["a", "b"], ["c", "d"], np.zeros((2, 2)), np.ones((2, 2)))
@@ -159,6 +160,7 @@ def test_matrices_of_a_dotted_label_keep_one_file_per_subset(tmp_path):
                      "Qwen_Qwen3-0.6B-Base__id.jsonl", "Qwen_Qwen3-0.6B-Base__id.npz"]
 
 
+@pytest.mark.slow
 def test_emi_baseline_scores_without_reasoning(hydra_ctx, runs_dir, tmp_path, capsys):
     results = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, "estimator=emi", "estimator.save_matrices=true"))
     assert results.estimator["name"] == "emi" and results.estimator["reasoner"] is None
@@ -171,6 +173,7 @@ def test_emi_baseline_scores_without_reasoning(hydra_ctx, runs_dir, tmp_path, ca
     assert verify(tmp_path / "out", entries=2) == []
 
 
+@pytest.mark.slow
 def test_default_estimator_beats_chance_on_id_two_user_shifts_and_a_character_shift(hydra_ctx, runs_dir, tmp_path, capsys):
     """The shipped estimator scores each reference response best under its own context, well above chance
     (Korean was near chance while the reasoner decoded with a repetition penalty on its prompt's tokens)."""
@@ -189,6 +192,7 @@ def test_default_estimator_beats_chance_on_id_two_user_shifts_and_a_character_sh
     assert "| ID (id) | 32 |" in (tmp_path / "out" / "estimator_table.md").read_text()
 
 
+@pytest.mark.slow
 def test_a_blind_estimator_is_reported_as_not_informative(hydra_ctx, runs_dir, tmp_path, capsys):
     results = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, "data.eval_limit=12",
                                 "estimator.policy=tiny-random:qwen3"))
@@ -199,6 +203,7 @@ def test_a_blind_estimator_is_reported_as_not_informative(hydra_ctx, runs_dir, t
     assert "†" in (tmp_path / "out" / "r_emi_table.md").read_text()
 
 
+@pytest.mark.slow
 def test_analyses_ride_on_each_subset(hydra_ctx, runs_dir, tmp_path):
     """Shift severity, theorem 3.4's bound (terms, value, curve) and the judge in results.json, consistent."""
     from remid.estimators.bound import remid_bound
@@ -241,3 +246,20 @@ def test_r_emid_of_the_first_n_samples_reads_the_leading_blocks():
         want = (club_mi(m["im"][:n, :n]) - club_mi(m["ir"][:n, :n])) - (club_mi(m["om"][:n, :n]) - club_mi(m["or"][:n, :n]))
         assert at(n) == pytest.approx(want)
     assert at(3) != pytest.approx(at(8))
+
+
+def test_a_shipped_rpm_is_evaluated_with_every_analysis_and_a_short_piped_log(hydra_ctx, tmp_path, capfd):
+    """The whole orchestration on a shipped model, fast: results, tables and analyses; the progress bars
+    (stderr, a pipe here) redraw a few times each, not once per sample or row."""
+    results = evaluate(hydra_ctx("evaluate", [
+        SHIPPED_RPM, f"paths.runs_dir={tmp_path}", f"run_dir={tmp_path / 'out'}", "shift=german", "data.eval_limit=3",
+        "logger=none", "estimator.n_boot=20", "generation.sampling.max_new_tokens=6",
+        "estimator.reasoning_max_new_tokens=8"]))
+    (model,) = results.models
+    assert set(model.subsets) == {"id", "german"} and model.subsets["german"].r_emid is not None
+    assert model.subsets["german"].divergence and model.subsets["german"].bound and model.subsets["id"].judge
+    assert json.loads((tmp_path / "out" / "results.json").read_text())["models"][0]["name"] == model.name
+    out, err = capfd.readouterr()
+    assert "R-EMI (remi_tiny" in out
+    bars = [line for line in err.split("\r") if "%|" in line]
+    assert len(bars) <= 4 * 5 and len(err) < 8000, err[-2000:]  # 5 bars: reasoning, responses, scoring, judge

@@ -8,6 +8,7 @@ greedy decoding on the token ids it receives: what is checked is remid's side of
 import sys
 import types
 
+import pytest
 import torch
 
 from remid.generation.base import Generator, SamplingParams
@@ -42,6 +43,7 @@ def engine_module(model, tok) -> types.ModuleType:
     return module
 
 
+@pytest.mark.slow
 def test_vllm_and_transformers_generators_agree(tiny_qwen3, mini_samples, monkeypatch):
     model, tok = load_model(tiny_qwen3)
     monkeypatch.setitem(sys.modules, "vllm", engine_module(model, tok))

@@ -6,6 +6,7 @@ import csv
 import json
 
 import lightning as L
+import pytest
 import torch
 from hydra.utils import instantiate
 from lightning.pytorch.callbacks import ModelCheckpoint
@@ -55,6 +56,7 @@ def fit(tmp_path, max_steps: int, ckpt_path=None, without: tuple[str, ...] = (),
     return module, trainer
 
 
+@pytest.mark.slow
 def test_grpo_trains_logs_and_writes_rollouts(tmp_path):
     module, trainer = fit(tmp_path, max_steps=2)
     assert module.hparams.num_generations == 4 and "rewards" not in module.hparams  # reward objects stay out
@@ -84,6 +86,7 @@ def test_grpo_trains_logs_and_writes_rollouts(tmp_path):
     assert set(first) >= {"sample_id", "generation", "completion", "finished", "reward", "advantage"}
 
 
+@pytest.mark.slow
 def test_grpo_resumes_from_its_checkpoint(tmp_path):
     cheap = {"beta": 0.0, "num_generations": 2, "loss_type": "grpo"}
     first, _ = fit(tmp_path, max_steps=1, without=("match",), **cheap)

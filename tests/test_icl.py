@@ -52,8 +52,8 @@ def planted(sample, number: int):
 
 
 # The tiny LM reads the last 256 tokens only (fast; the planted change is at the end).
-@pytest.mark.parametrize("make_embedder", [CharNgramEmbedder, lambda: LMMeanPoolEmbedder(
-    "tiny:qwen3", max_tokens=256, truncation_side="left")], ids=["char_ngram", "tiny_lm"])
+@pytest.mark.parametrize("make_embedder", [CharNgramEmbedder, pytest.param(lambda: LMMeanPoolEmbedder(
+    "tiny:qwen3", max_tokens=256, truncation_side="left"), marks=pytest.mark.slow)], ids=["char_ngram", "tiny_lm"])
 def test_planted_near_duplicates_are_retrieved(groups, make_embedder):
     pool = groups["id_train"][:16]
     index = build_index(pool, make_embedder())

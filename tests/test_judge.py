@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from loopback_chat import GARBAGE, serving
 
 from remid.judge import (
     REFERENCE_LABEL,
@@ -23,7 +24,6 @@ from remid.judge import (
     winner_from_text,
 )
 from remid.llm import ChatRequest, LLMClient, OpenAIChatBackend, TransformersBackend
-from tests.test_llm import GARBAGE, serving
 
 SECRET = "sk-remid-judge-test-4b1d"
 KEYS = {"label", "judges", "win_rate", "win_rate_ci", "point_score", "point_score_ci", "n", "missing", "per_judge"}
@@ -234,6 +234,7 @@ def tiny_server(tiny_qwen3):
     yield from serving(TransformersBackend("tiny:qwen3", batch_size=3))
 
 
+@pytest.mark.slow
 def test_tiny_model_judge_over_http_is_counted_missing(tiny_server, id_samples, tmp_path):
     samples = id_samples[:3]
     model = replies(samples)
@@ -305,24 +306,22 @@ def test_reference_foils_stay_in_the_subset(mini_samples, id_samples):
 
 
 # ---------------------------------------------------------------------------------------------- configs
-def judge_override(option: str) -> str:
+def judge_override(option: str, conf_dir: Path) -> str:
     """``judge=...`` where the root config lists the judge group, ``+judge=...`` where it does not yet."""
     from omegaconf import OmegaConf
 
-    from tests.conftest import CONF_DIR
-
-    defaults = OmegaConf.to_container(OmegaConf.load(Path(CONF_DIR) / "evaluate.yaml")).get("defaults", [])
+    defaults = OmegaConf.to_container(OmegaConf.load(conf_dir / "evaluate.yaml")).get("defaults", [])
     listed = any(isinstance(d, dict) and any(k.split()[-1] == "judge" for k in d) for d in defaults)
     return f"{'' if listed else '+'}judge={option}"
 
 
 @pytest.mark.parametrize("option", ["reference", "llm"])
-def test_judge_configs_instantiate(hydra_ctx, option, tmp_path, monkeypatch, id_samples):
+def test_judge_configs_instantiate(hydra_ctx, option, tmp_path, monkeypatch, id_samples, conf_dir):
     from hydra.utils import instantiate
 
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
     monkeypatch.setenv("ANTHROPIC_API_KEY", SECRET)
-    overrides = [judge_override(option), f"paths.runs_dir={tmp_path}"]
+    overrides = [judge_override(option, conf_dir), f"paths.runs_dir={tmp_path}"]
     judge = instantiate(hydra_ctx("evaluate", overrides).judge)
     if option == "reference":
         assert isinstance(judge, ReferenceJudge) and judge.label == REFERENCE_LABEL

@@ -49,6 +49,7 @@ def test_padding_does_not_change_scores(model_and_tokenizer, mini_samples):
     assert batched.tolist() == pytest.approx(single, abs=1e-3)
 
 
+@pytest.mark.slow
 def test_prefix_cached_matrix_equals_naive_scoring(model_and_tokenizer, mini_samples):
     model, tok = model_and_tokenizer
     samples = mini_samples[:5]

@@ -1,8 +1,8 @@
 """Every table-20 method trains a few steps through ``train(cfg)`` on the tiny model and leaves an RPM
 that evaluation reads (``remid.methods.rpm.rpm_spec``); then one evaluate call compares them.
 
-The runs share one runs directory, in the order a multirun would take them: methods that start from
-the SFT (or ThinkingSFT) checkpoint find it there.
+Each test asks the session fixture ``method_runs`` for the runs it reads: a method that starts from the
+SFT (or ThinkingSFT) checkpoint gets that run trained first, whatever order the tests run in.
 """
 
 from __future__ import annotations
@@ -17,38 +17,9 @@ from remid.generation.base import SamplingParams
 from remid.generation.hf import HFGenerator
 from remid.methods.rpm import rpm_spec
 from remid.models.chat import context_text, fit_prompt
-from remid.run.train import train
 
-FAST = ["logger=none", "data.train_limit=4", "trainer.max_steps=2", "+trainer.limit_val_batches=1",
-        "trainer.enable_progress_bar=false", "model.batch_size=2", "generation.sampling.max_new_tokens=12"]
-RL = ["trainer.max_steps=2", "method.module.num_generations=2", "method.module.max_new_tokens=12", "method.datamodule.batch_size=2"]
-# method -> extra overrides; order matters (sft and thinking_sft first).
-METHODS = {
-    "sft": [],
-    "thinking_sft": ["method.datamodule.val_limit=2"],
-    "icl": [],
-    "da": [],
-    "dpo": ["method.datamodule.val_size=2"],
-    "rft": ["method.prepare.best_of_n.n=2"],
-    "rl": RL,
-    "thinking_rl": RL,
-    "ours": RL,
-}
-
-
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    return tmp_path_factory.mktemp("runs")
-
-
-@pytest.fixture(scope="module")
-def compose_ctx():
-    from hydra import initialize_config_dir
-
-    from tests.conftest import CONF_DIR, compose
-
-    with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
-        yield compose
+METHODS = ["sft", "thinking_sft", "icl", "da", "dpo", "rft", "rl", "thinking_rl", "ours"]
+pytestmark = pytest.mark.slow
 
 
 def _weights(path) -> dict[str, torch.Tensor]:
@@ -58,10 +29,9 @@ def _weights(path) -> dict[str, torch.Tensor]:
     return {k: v.clone() for k, v in model.state_dict().items()}
 
 
-@pytest.mark.parametrize("method", list(METHODS))
-def test_method_trains_and_leaves_an_rpm(compose_ctx, runs, method):
-    cfg = compose_ctx("train", [f"method={method}", f"paths.runs_dir={runs}", *FAST, *METHODS[method]])
-    train(cfg)
+@pytest.mark.parametrize("method", METHODS)
+def test_method_trains_and_leaves_an_rpm(method_runs, method):
+    cfg, runs = method_runs(method)
     run_dir = runs / method / "tiny_qwen3"
     rpm = rpm_spec(str(run_dir))
     assert rpm.method == method and rpm.label == f"tiny_qwen3/{method}"
@@ -87,18 +57,21 @@ def test_method_trains_and_leaves_an_rpm(compose_ctx, runs, method):
     assert isinstance(rpm.response(completion), str)
 
 
-def test_rl_rollouts_record_rewards(runs):
+def test_rl_rollouts_record_rewards(method_runs):
+    _, runs = method_runs("rl")
+    method_runs("ours")
     rows = [json.loads(line) for line in (runs / "rl" / "tiny_qwen3" / "data" / "rollouts.jsonl").open()]
     assert rows and all("match" in r["rewards"] and "advantage" in r for r in rows)
     ours = [json.loads(line) for line in (runs / "ours" / "tiny_qwen3" / "data" / "rollouts.jsonl").open()]
     assert {"reasoning", "response"} <= set(ours[0]["rewards"])
 
 
-def test_one_evaluate_compares_the_methods(compose_ctx, runs):
+def test_one_evaluate_compares_the_methods(hydra_ctx, method_runs):
     from remid.run.evaluate import evaluate
 
-    methods = list(METHODS)
-    cfg = compose_ctx("evaluate", [f"methods=[{','.join(methods)}]", f"paths.runs_dir={runs}", "logger=none",
+    methods = METHODS
+    runs = [method_runs(m) for m in methods][0][1]
+    cfg = hydra_ctx("evaluate", [f"methods=[{','.join(methods)}]", f"paths.runs_dir={runs}", "logger=none",
                                    "shift=id", "data.eval_limit=4", "estimator=emi", "estimator.n_boot=50",
                                    "generation.sampling.max_new_tokens=12"])
     results = evaluate(cfg)

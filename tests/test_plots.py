@@ -4,9 +4,9 @@ import math
 
 import numpy as np
 import pytest
+from synthetic_results import PAPER_SFT, results
 
 from remid.analysis.plots import plot_metric
-from tests.test_results import PAPER_SFT, results
 
 
 def drawn_lines(fig):

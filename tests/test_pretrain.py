@@ -6,7 +6,6 @@ import pytest
 
 from remid.data.datamodule import CorpusDataModule
 from remid.run.train import train
-from tests.test_train import read_metric
 
 
 def test_corpus_blocks_cover_the_stream_and_score_every_token_but_the_first(tiny_qwen3):
@@ -28,7 +27,8 @@ def test_a_malformed_corpus_file_names_the_line(tmp_path, tiny_qwen3):
         CorpusDataModule(str(path)).texts()
 
 
-def test_pretraining_from_random_init_lowers_the_loss(hydra_ctx, tmp_path):
+@pytest.mark.slow
+def test_pretraining_from_random_init_lowers_the_loss(hydra_ctx, tmp_path, read_metric):
     cfg = hydra_ctx("train", ["method=pretrain", "model=tiny_qwen3_random", f"paths.runs_dir={tmp_path}",
                               "logger=csv", "method.datamodule.n_documents=120", "method.datamodule.block_size=128",
                               "trainer.max_steps=32", "trainer.log_every_n_steps=1", "model.batch_size=8"])

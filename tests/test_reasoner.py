@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from remid.data.schema import Sample, Turn
 from remid.estimators.reasoner import extract_core_features, rule_based_reasoning
 
@@ -94,14 +96,13 @@ def test_extract_core_features_edge_cases():
     assert extract_core_features(f'{MARKER} ""\n- a\n- b ""') == "- a\n- b"
 
 
-def test_tiny_estimator_can_write_a_whole_teacher_trace(tiny_qwen3, mini_samples):
+@pytest.mark.slow
+def test_tiny_estimator_can_write_a_whole_teacher_trace(tiny_qwen3, mini_samples, conf_dir):
     """The configured reasoning budget fits the longest trace the tiny reasoner is trained on."""
     from omegaconf import OmegaConf
     from transformers import AutoTokenizer
 
-    from tests.test_config import CONF
-
-    budget = OmegaConf.load(CONF / "estimator" / "remi_tiny.yaml").reasoning_max_new_tokens
+    budget = OmegaConf.load(conf_dir / "estimator" / "remi_tiny.yaml").reasoning_max_new_tokens
     tok = AutoTokenizer.from_pretrained(tiny_qwen3)
     longest = max(len(tok(rule_based_reasoning(s), add_special_tokens=False)["input_ids"]) for s in mini_samples)
     assert longest + 1 <= budget  # + EOS

@@ -9,11 +9,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from scipy import stats
+from synthetic_results import analysed_results
 
 from remid.analysis.correlations import FAMILY_OF, Pairs, Point, severity_pairs
 from remid.analysis.figures import least_squares, scatter_figure, severity_figure
 from remid.analysis.report import build_report, main
-from tests.test_correlations import analysed_results
 
 FILES = ["index.md", "report.json", "table12.md", "table12.csv", "table13.md", "table13.csv", "correlations.md",
          "correlations.csv", "figure5a.csv", "figure4.png", "figure5.png", "figure7.png",
@@ -24,6 +24,7 @@ def _estimate(res, model: str, subset: str):
     return next(m for m in res.models if m.name == model).subsets[subset]
 
 
+@pytest.mark.slow
 def test_report_numbers_are_the_inputs_and_scipy_on_them(tmp_path, monkeypatch):
     monkeypatch.setenv("WANDB_MODE", "offline")
     res = analysed_results()
@@ -92,6 +93,7 @@ def test_report_without_analyses_says_what_is_missing_and_skips_wandb(tmp_path):
     assert "No divergence or bound" in index
 
 
+@pytest.mark.slow
 def test_a_partial_input_keeps_what_is_there(tmp_path):
     res = analysed_results()
     for model in res.models:  # judge gone, bound and divergence kept
@@ -133,6 +135,7 @@ def test_severity_figure_joins_each_model_in_severity_order():
     plt.close(fig)
 
 
+@pytest.mark.slow
 def test_cli_reads_result_paths(tmp_path, capsys):
     res = analysed_results()
     res.to_json(tmp_path / "run" / "results.json")

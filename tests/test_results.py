@@ -1,34 +1,11 @@
 """The results format: JSON round trip and the table 20 layout."""
 
 import pytest
+from synthetic_results import LABELS, PAPER_SFT, results
 
 from remid.data.schema import EVAL_SUBSETS
-from remid.results import (
-    EvaluationResults,
-    ModelResults,
-    SubsetEstimate,
-    remid_table_csv,
-    remid_table_markdown,
-)
-
-# Paper table 20, Qwen3-4B SFT row (ID, G. S. C. J. K., L. F. T. G., T. W.); its Avg. is -0.057.
-PAPER_SFT = [-0.067, -0.047, -0.051, -0.118, -0.096, -0.070, -0.111, -0.062, -0.078, -0.079, -0.049, 0.143]
-LABELS = ["ID", "G.", "S.", "C.", "J.", "K.", "L.", "F.", "T.", "G.", "T.", "W.", "Avg."]
-
-
-def estimate(subset: str, value: float) -> SubsetEstimate:
-    remid = None if subset == "id" else PAPER_SFT[0] - value
-    return SubsetEstimate(subset, 10, value + 1.0, 1.0, value, (value - 0.1, value + 0.1),
-                          remid, None if remid is None else (remid - 0.05, remid + 0.05))
-
-
-def results(values=PAPER_SFT, drop=()) -> EvaluationResults:
-    subsets = {s: estimate(s, v) for s, v in zip(EVAL_SUBSETS, values, strict=True) if s not in drop}
-    hand = {"id": estimate("id", 0.5), "german": estimate("german", 0.25)}
-    return EvaluationResults({"name": "remi_tiny", "n_boot": 1000},
-                             [ModelResults("qwen3_4b", "sft", "Qwen/Qwen3-4B-Base", subsets),
-                              ModelResults("tiny", "icl", "tiny-gpt", hand)],
-                             "2026-01-01T00:00:00+00:00")
+from remid.results import EvaluationResults
+from remid.tables import remid_table_csv, remid_table_markdown
 
 
 def cells(table: str, line: int) -> list[str]:
@@ -114,7 +91,7 @@ def test_informative_needs_both_the_rank_test_and_a_positive_interval():
 
 
 def test_estimator_table_and_json_carry_the_diagnostics(tmp_path):
-    from remid.results import estimator_table_markdown
+    from remid.tables import estimator_table_markdown
 
     res = with_diagnostics({"id": True, "german": False})
     table = estimator_table_markdown(res)

@@ -92,6 +92,7 @@ def samples():
     return by_subset(load_samples())["id_train"][:2]
 
 
+@pytest.mark.slow
 def test_match_probability_reward_is_p_of_100_percent(samples):
     from remid.models.chat import encode_pair, fit_prompt
     from remid.models.logprobs import sequence_logprobs

@@ -40,6 +40,7 @@ def test_unknown_shipped_name_lists_the_choices():
         resolve_model_path("pretrained:gpt9")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("arch", ["qwen3", "llama"])
 def test_pretrained_base_knows_all_six_languages(arch, mini_samples):
     """Per-token NLL of held-out test responses in each language: far below the same model at random init."""

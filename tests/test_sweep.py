@@ -33,17 +33,13 @@ def sweep_overrides(root, *extra) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def swept(tmp_path_factory):
+def swept(tmp_path_factory, compose_ctx):
     """The sweep run once for this module: (root, returned summary)."""
-    from hydra import initialize_config_dir
-
-    from tests.conftest import CONF_DIR, compose
-
     root = tmp_path_factory.mktemp("sweep")
-    with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
-        return root, sweep(compose("sweep", sweep_overrides(root)))
+    return root, sweep(compose_ctx("sweep", sweep_overrides(root)))
 
 
+@pytest.mark.slow
 def test_two_model_sweep_trains_evaluates_and_reports_around_a_failed_method(swept):
     root, summary = swept
     runs = root / "runs"
@@ -77,17 +73,13 @@ def test_two_model_sweep_trains_evaluates_and_reports_around_a_failed_method(swe
     assert "tiny_llama/sft (sft)" in index  # the R-EMI table of both models
 
 
-def test_rerun_reuses_training_and_evaluations(swept):
-    from hydra import initialize_config_dir
-
-    from tests.conftest import CONF_DIR, compose
-
+@pytest.mark.slow
+def test_rerun_reuses_training_and_evaluations(swept, compose_ctx):
     root, summary = swept
     watched = [root / "runs" / "sft" / m / "hf" / "model.safetensors" for m in ("tiny_qwen3", "tiny_llama")]
     watched += [Path(p) for p in (*summary["results"], *summary["emi_results"])]
     before = {str(p): p.stat().st_mtime_ns for p in watched}
-    with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
-        again = sweep(compose("sweep", sweep_overrides(root)))
+    again = sweep(compose_ctx("sweep", sweep_overrides(root)))
     assert {str(p): p.stat().st_mtime_ns for p in watched} == before
     assert again["results"] == summary["results"] and len(again["failures"]) == 2
 

@@ -25,6 +25,7 @@ def test_tokenizer_covers_all_six_languages(tiny_qwen3, mini_samples, language):
     assert n_tokens < 0.6 * sum(len(t.encode()) for t in texts)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("build", [tiny_model_path, random_model_path])
 @pytest.mark.parametrize("arch", ARCHITECTURES)
 def test_tiny_checkpoint_loads_and_generates(arch, build):
@@ -41,6 +42,7 @@ def test_tiny_checkpoint_loads_and_generates(arch, build):
     assert out.shape[1] == ids["input_ids"].shape[1] + 5 or tok.eos_token_id in out[0].tolist()
 
 
+@pytest.mark.slow
 def test_random_tiny_models_are_built_once():
     first = random_model_path("qwen3")
     before = (first / "config.json").stat().st_mtime_ns

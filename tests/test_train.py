@@ -1,11 +1,11 @@
 """End-to-end training through the real Hydra config, Lightning trainer and tiny model."""
 
-import csv
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from transformers import AutoModelForCausalLM
 
 from remid.run.train import train
@@ -13,12 +13,20 @@ from remid.run.train import train
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def read_metric(run_dir: Path, name: str) -> list[float]:
-    rows = list(csv.DictReader((next((run_dir / "csv").rglob("metrics.csv"))).open()))
-    return [float(r[name]) for r in rows if r.get(name)]
+def test_two_sft_steps_log_checkpoint_and_export(hydra_ctx, tmp_path, read_metric):
+    """The fast tier's training run: two optimizer steps through ``train(cfg)`` leave every artefact."""
+    cfg = hydra_ctx("train", [f"paths.runs_dir={tmp_path}", "logger=csv", "data.train_limit=4", "model.batch_size=2",
+                              "trainer.max_steps=2", "trainer.log_every_n_steps=1", "+trainer.limit_val_batches=1",
+                              "trainer.enable_progress_bar=false"])
+    metrics = train(cfg)
+    run_dir = tmp_path / "sft" / "tiny_qwen3"
+    assert len(read_metric(run_dir, "train/loss")) == 2 and "val/loss" in metrics
+    assert (run_dir / "checkpoints" / "last.ckpt").exists() and (run_dir / "hf" / "config.json").exists()
+    assert (run_dir / "config.yaml").exists()  # what evaluation reads back (remid.methods.rpm.rpm_spec)
 
 
-def test_sft_lowers_the_loss_and_writes_checkpoints(hydra_ctx, tmp_path):
+@pytest.mark.slow
+def test_sft_lowers_the_loss_and_writes_checkpoints(hydra_ctx, tmp_path, read_metric):
     cfg = hydra_ctx("train", [f"paths.runs_dir={tmp_path}", "logger=csv", "data.train_limit=64",
                               "trainer.max_epochs=4", "trainer.log_every_n_steps=1", "model.batch_size=8"])
     metrics = train(cfg)
@@ -32,6 +40,7 @@ def test_sft_lowers_the_loss_and_writes_checkpoints(hydra_ctx, tmp_path):
     assert model.config.model_type == "qwen3"
 
 
+@pytest.mark.slow
 def test_resume_continues_from_last_checkpoint(hydra_ctx, tmp_path):
     import torch
 
@@ -44,6 +53,7 @@ def test_resume_continues_from_last_checkpoint(hydra_ctx, tmp_path):
     assert state["global_step"] == 8 and state["epoch"] == 2  # 4 more steps, not 8
 
 
+@pytest.mark.slow
 def test_lora_trains_adapters_only(hydra_ctx, tmp_path):
     cfg = hydra_ctx("train", [f"paths.runs_dir={tmp_path}", "logger=none", "data.train_limit=16",
                               "trainer.max_steps=2", "model.lora={r: 4, lora_alpha: 8, target_modules: [q_proj, v_proj]}"])
@@ -53,6 +63,7 @@ def test_lora_trains_adapters_only(hydra_ctx, tmp_path):
     AutoModelForCausalLM.from_pretrained(run_dir / "hf")  # merged, plain transformers
 
 
+@pytest.mark.slow
 def test_multirun_over_two_models(tmp_path):
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "WANDB_MODE": "offline"}
     cmd = [sys.executable, "train.py", "-m", "model=tiny_qwen3,tiny_llama", f"paths.runs_dir={tmp_path}",

@@ -1,9 +1,9 @@
 """Table 1: does CoRL, and does reasoning at all, model the golden responses better? Perplexity per shift family.
 
-python -m remid.analysis.ablation [estimator.base_model=...] [shift=all] [data.eval_limit=48]
+python -m remid.run.ablation [estimator.base_model=...] [shift=all] [data.eval_limit=48]
 
 Each variant of ``estimator.ablation`` (conf/estimator/corl.yaml) is an estimator built the way
-``evaluate.py`` builds one (``remid.run.evaluate.build_estimator``): CoRL (a CoRL run's ``hf_reasoner`` /
+``evaluate.py`` builds one (``remid.estimators.build.build_estimator``): CoRL (a CoRL run's ``hf_reasoner`` /
 ``hf_policy``), "w/o CoRL" (the same run's SFT stage, ``hf_*_sft``) and "w/o Reasoning" (one model p(y | x),
 the ``sft_direct`` scorer of the EMI baseline, trained first when missing). For every subset it scores the
 reference matrix log p(y_j | x_i, r_i) (``Estimator.reference_scores``: the one scorer, the one log-prob
@@ -14,7 +14,7 @@ function, the evaluation caches) and reports
 - the estimator diagnostics of that matrix (``remid.estimators.diagnostics.pair_diagnostics``) and its
   I(X_R; Y_ref) (equation 2): perplexity says how well y is modelled, the diagnostics whether x still matters.
 
-Writes ``ablation.json`` and ``ablation_table.md`` to ``run_dir`` (``runs/evaluate/<time>``) and prints the tables.
+Writes ``ablation.json`` and ``ablation_table.md`` to ``run_dir`` (``runs/evaluate/<time>``).
 """
 
 from __future__ import annotations
@@ -23,18 +23,19 @@ import copy
 import gc
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 
-import hydra
 import numpy as np
 from omegaconf import DictConfig, OmegaConf, open_dict
-from tqdm.auto import tqdm
 
+from remid.atomic import write_text_atomic
 from remid.data.readers import load_samples, select_subsets
 from remid.data.schema import SHIFT_FAMILIES
+from remid.estimators.build import build_estimator
 from remid.estimators.club import club_mi
 from remid.estimators.diagnostics import pair_diagnostics
-from remid.run.evaluate import build_estimator
+from remid.progress import progress_bar
 
 FAMILY_LABELS = {"id": "ID", "user": "U. Shift", "character": "C. Shift", "dialogue": "D. Shift"}
 
@@ -59,15 +60,16 @@ def family_means(subsets: dict[str, dict]) -> dict[str, float]:
     return out
 
 
-def score_variant(cfg: DictConfig, subsets: dict[str, list], label: str = "") -> dict:
-    """Perplexity and diagnostics of one estimator on every subset."""
-    estimator = build_estimator(cfg)
+def score_variant(cfg: DictConfig, subsets: dict[str, list], label: str = "",
+                  prepare: Callable[[DictConfig], None] | None = None) -> dict:
+    """Perplexity and diagnostics of one estimator on every subset (``prepare``: see ``build_estimator``)."""
+    estimator = build_estimator(cfg, prepare)
     reduction = cfg.estimator.reduction
     out = {}
     total = sum(map(len, subsets.values()))
-    reasoning_bar = tqdm(total=total if estimator.uses_reasoning else 0, desc=f"{label}: reasoning r = f_R(x)",
+    reasoning_bar = progress_bar(total=total if estimator.uses_reasoning else 0, desc=f"{label}: reasoning r = f_R(x)",
                          unit="sample", disable=not estimator.uses_reasoning)
-    scoring_bar = tqdm(total=total, desc=f"{label}: reference matrices", unit="row")
+    scoring_bar = progress_bar(total=total, desc=f"{label}: reference matrices", unit="row")
     for name, samples in subsets.items():
         reasoning = estimator.reasoning(samples, reasoning_bar.update) if estimator.uses_reasoning else None
         contexts, logp = estimator.reference_scores(samples, reasoning, scoring_bar.update)
@@ -103,8 +105,9 @@ def tables_markdown(results: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
-def ablation(cfg: DictConfig) -> dict[str, dict]:
-    """Score every variant of ``cfg.estimator.ablation`` on ``cfg.shift.subsets``; write and print the tables."""
+def ablation(cfg: DictConfig, prepare: Callable[[DictConfig], None] | None = None) -> dict[str, dict]:
+    """Score every variant of ``cfg.estimator.ablation`` on ``cfg.shift.subsets``; write ablation.json and
+    ablation_table.md to ``cfg.run_dir``. ``prepare(cfg)`` trains a variant's missing modules (``estimator.prepare``)."""
     run_dir = Path(cfg.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     if not cfg.estimator.get("ablation"):
@@ -115,20 +118,13 @@ def ablation(cfg: DictConfig) -> dict[str, dict]:
     results = {}
     for name, overrides in variants.items():
         variant = with_estimator(cfg, overrides or {})
-        scored = score_variant(variant, subsets, (overrides or {}).get("label", name))
+        scored = score_variant(variant, subsets, (overrides or {}).get("label", name), prepare)
         results[(overrides or {}).get("label", name)] = {"reasoner": variant.estimator.reasoner, "policy": variant.estimator.policy,
                           "families": family_means(scored), "subsets": scored}
-    (run_dir / "ablation.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    table = tables_markdown(results)
-    (run_dir / "ablation_table.md").write_text(table + "\n", encoding="utf-8")
-    print(f"\nTable 1 ablation: perplexity of golden responses (lower is better) -> {run_dir / 'ablation.json'}\n{table}\n")
+    write_text_atomic(run_dir / "ablation.json", json.dumps(results, indent=2) + "\n")
+    write_text_atomic(run_dir / "ablation_table.md", tables_markdown(results) + "\n")
     return results
 
 
-@hydra.main(version_base="1.3", config_path="../../conf", config_name="ablation")
-def main(cfg: DictConfig) -> None:
-    ablation(cfg)
-
-
 if __name__ == "__main__":
-    main()
+    raise SystemExit("the ablation's command is: python -m remid.run.ablation [OVERRIDE ...]")

@@ -165,15 +165,15 @@ def estimates(results: Sourced | Iterable[Sourced], shifted_only: bool = False
                     yield model, est, source
 
 
-def _number(value) -> float | None:
+def as_float(value) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def _judge(est: SubsetEstimate | None, score: str) -> float | None:
-    return _number((est.judge or {}).get(score)) if est is not None else None
+    return as_float((est.judge or {}).get(score)) if est is not None else None
 
 
-def _add(pairs: Pairs, model: ModelResults, est: SubsetEstimate, source: str | None,
+def add_point(pairs: Pairs, model: ModelResults, est: SubsetEstimate, source: str | None,
          x: float | None, y: float | None, why: str) -> None:
     if x is None or y is None:
         pairs.missing.append(f"{model.name} {est.subset}: {why}")
@@ -185,7 +185,7 @@ def remi_vs_winrate(results: Sourced | Iterable[Sourced], metric: str = "R-EMI")
     """Figure 4c (4a for EMI results): R-EMI (EMI) vs WinRate on every subset, ID included."""
     pairs = Pairs(f"{metric} vs WinRate", metric, "WinRate")
     for model, est, source in estimates(results):
-        _add(pairs, model, est, source, _number(est.r_emi), _judge(est, "win_rate"), "no judge WinRate")
+        add_point(pairs, model, est, source, as_float(est.r_emi), _judge(est, "win_rate"), "no judge WinRate")
     return pairs
 
 
@@ -202,7 +202,7 @@ def information_share_vs_winrate(results: Sourced | Iterable[Sourced]) -> Pairs:
         usable = est.informative is True and _finite(est.mi_ref) and est.mi_ref > 0
         share = float(est.mi_model) / float(est.mi_ref) if usable and _finite(est.mi_model) else None
         why = "estimator not informative on it" if not usable else "no judge WinRate"
-        _add(pairs, model, est, source, share, _judge(est, "win_rate"), why)
+        add_point(pairs, model, est, source, share, _judge(est, "win_rate"), why)
     return pairs
 
 
@@ -213,7 +213,7 @@ def remid_vs_winrate_drop(results: Sourced | Iterable[Sourced], metric: str = "R
         wid, wood = _judge(model.subsets.get("id"), "win_rate"), _judge(est, "win_rate")
         drop = None if wid is None or wood is None else wid - wood
         why = "no R-EMID (no ID subset)" if est.r_emid is None else "no judge WinRate on it or on ID"
-        _add(pairs, model, est, source, _number(est.r_emid), drop, why)
+        add_point(pairs, model, est, source, as_float(est.r_emid), drop, why)
     return pairs
 
 
@@ -232,65 +232,6 @@ def figure4_pairs(remi: Sourced | Iterable[Sourced], emi: Sourced | Iterable[Sou
     return out
 
 
-def bound_value(est: SubsetEstimate) -> float | None:
-    """The theorem 3.4 bound on R-EMID of one subset (``bound["value"]``), or None."""
-    return _number((est.bound or {}).get("value"))
-
-
-def bound_vs_remid(results: Sourced | Iterable[Sourced], family: str | None = None) -> Pairs:
-    """Figure 5b / table 13: bound vs R-EMID over the shifted subsets (of one shift family when given)."""
-    name = f"Bound vs R-EMID ({FAMILY_NAMES[family]})" if family else "Bound vs R-EMID"
-    pairs = Pairs(name, "R-EMID upper bound", "R-EMID")
-    for model, est, source in estimates(results, shifted_only=True):
-        if family is None or FAMILY_OF.get(est.subset) == family:
-            _add(pairs, model, est, source, bound_value(est), _number(est.r_emid),
-                 "no bound" if est.bound is None else "no R-EMID or bound value")
-    return pairs
-
-
-def table13(results: Sourced | Iterable[Sourced]) -> dict[str, Pairs]:
-    """Table 13: bound vs R-EMID per shift family (``user``, ``character``, ``dialogue``) and over ``all``."""
-    out = {family: bound_vs_remid(results, family) for family in FAMILY_NAMES}
-    out["all"] = bound_vs_remid(results)
-    return out
-
-
-@dataclass
-class CurveStep:
-    """Figure 5a at one sample size: the bound-vs-R-EMID correlation and both means over the pairs."""
-
-    n: int
-    pairs: Pairs
-    correlation: Correlation
-    mean_bound: float | None
-    mean_r_emid: float | None
-
-    def as_dict(self) -> dict:
-        return {"n": self.n, "correlation": self.correlation.as_dict(), "mean_bound": self.mean_bound,
-                "mean_r_emid": self.mean_r_emid, "points": [asdict(p) for p in self.pairs.points]}
-
-
-def bound_curve(results: Sourced | Iterable[Sourced]) -> list[CurveStep]:
-    """Figure 5a: at each sample size n of the bounds' ``curve`` entries, the correlation of the bound with
-    R-EMID over every (model, shifted subset) (an entry without its own ``r_emid`` uses the subset's)."""
-    by_n: dict[int, Pairs] = {}
-    for model, est, source in estimates(results, shifted_only=True):
-        for entry in (est.bound or {}).get("curve") or []:
-            n = int(entry["n"])
-            pairs = by_n.setdefault(n, Pairs(f"Bound vs R-EMID at n = {n}", "R-EMID upper bound", "R-EMID"))
-            r_emid = _number(entry.get("r_emid"))
-            _add(pairs, model, est, source, _number(entry.get("bound")), r_emid if r_emid is not None
-                 else _number(est.r_emid), "no bound or R-EMID at this n")
-    steps = []
-    for n in sorted(by_n):
-        pairs = by_n[n]
-        xs = [v for v in pairs.x if math.isfinite(v)]
-        ys = [v for v in pairs.y if math.isfinite(v)]
-        steps.append(CurveStep(n, pairs, pairs.correlation(), float(np.mean(xs)) if xs else None,
-                               float(np.mean(ys)) if ys else None))
-    return steps
-
-
 def severity_pairs(results: Sourced | Iterable[Sourced], score: str = "win_rate", family: str | None = None) -> Pairs:
     """Figures 2 / 10 (WinRate) and 9 (PointScore): judge score vs D_JS(P_X || Q_X) on the shifted subsets."""
     if score not in JUDGE_SCORES:
@@ -299,9 +240,9 @@ def severity_pairs(results: Sourced | Iterable[Sourced], score: str = "win_rate"
     pairs = Pairs(f"{JUDGE_SCORES[score]} vs shift severity{suffix}", "D_JS(P_X || Q_X) [nats]", JUDGE_SCORES[score])
     for model, est, source in estimates(results, shifted_only=True):
         if family is None or FAMILY_OF.get(est.subset) == family:
-            severity = _number((est.divergence or {}).get("input"))
+            severity = as_float((est.divergence or {}).get("input"))
             why = "no divergence" if severity is None else f"no judge {JUDGE_SCORES[score]}"
-            _add(pairs, model, est, source, severity, _judge(est, score), why)
+            add_point(pairs, model, est, source, severity, _judge(est, score), why)
     return pairs
 
 

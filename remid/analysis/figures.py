@@ -19,14 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
+from remid.analysis.bound_pairs import CurveStep, bound_value
 from remid.analysis.correlations import (
     FAMILY_NAMES,
     FAMILY_OF,
     SHIFT_NAMES,
-    CurveStep,
     Pairs,
     Sourced,
-    bound_value,
     estimates,
     format_p,
 )

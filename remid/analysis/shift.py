@@ -13,7 +13,7 @@ scoring contexts and N x N matrices) and returns the dict stored on ``SubsetEsti
 * WinRate and PointScore come from the configured judge (``remid.judge.judge_responses``).
 
 H_hat is estimated as stated in ``H_HAT_HOW`` (results.json names the source): by default from the RPM itself
-(``rpm_entropies``, ``remid.estimators.bound.max_entropy``); the estimator-policy stand-in
+(``remid.methods.rpm_responses.rpm_entropies``, ``remid.estimators.bound.max_entropy``); the estimator-policy stand-in
 (``remid.estimators.bound.h_hat``) stays as an option. The paper and the EMID reference code never say how.
 """
 
@@ -40,11 +40,6 @@ H_HAT_HOW = {
                   "in nats (the scale of R-EMI); h_hat_robust is the 95th percentile of the same sums"),
 }
 
-
-def rpm_entropies(scorer, contexts: dict[str, list[str]], completions: dict[str, list[str]]) -> dict[str, np.ndarray]:
-    """Per subset, the RPM's per-token mean entropy along its own completions under its own generation contexts.
-    ``scorer`` is a ``CachedScorer`` over the RPM itself (cached per pair). -> {subset: [N]}"""
-    return {name: scorer.entropies_all(contexts[name], completions[name])["mean"] for name in contexts}
 
 
 def shift_severity(subsets: dict[str, list[Sample]], embedder, estimator: str = "representation",
@@ -90,8 +85,8 @@ def subset_bound(scorer, id_scores: SubsetScores, ood_scores: SubsetScores, id_s
     ``scorer`` is the estimator's ``CachedScorer`` (its policy gives the entropies, cached); ``divergence``
     is the subset's ``shift_severity`` entry. delta_P / delta_Q are D_JS of the RPM's responses against the
     golden ones on ID (``delta_p``: ``id_delta``, the same for every subset of one RPM) / on the subset (the
-    same estimator and embedder as the input terms). ``rpm_entropy`` (``rpm_entropies`` of every evaluated
-    subset): H_hat is the RPM's own max entropy over all of them (the default); None: the estimator-policy
+    same estimator and embedder as the input terms). ``rpm_entropy`` (``remid.methods.rpm_responses.rpm_entropies``
+    of every evaluated subset): H_hat is the RPM's own max entropy over all of them (the default); None: the estimator-policy
     stand-in over this subset's contexts.
     """
     h_at = None

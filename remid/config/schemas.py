@@ -66,7 +66,7 @@ class EstimatorConfig:
     save_matrices: bool = False  # also write each N x N log-prob matrix and the scored texts
     run: str | None = None  # CoRL: the train run holding hf_reasoner / hf_policy
     train_command: str | None = None  # said when a module is missing
-    ablation: dict[str, Any] | None = None  # table 1 variants (python -m remid.analysis.ablation)
+    ablation: dict[str, Any] | None = None  # table 1 variants (python -m remid.run.ablation)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from remid.estimators.club import club_mi, club_mi_sampled, identical_pairs, sam
 from remid.estimators.reasoner import extract_core_features
 from remid.estimators.scoring import CachedScorer
 from remid.generation.base import Generator, SamplingParams
+from remid.generation.cached import generate_cached
 from remid.models.chat import context_text, encode, fit_prompt
 from remid.models.logprobs import REDUCTIONS
 from remid.prompts import CORE_FEATURES_MARKER, Prompt, direct_prompt, policy_prompt, reasoning_prompt
@@ -108,17 +109,9 @@ class Estimator:
     def reasoning(self, samples: list[Sample], progress: Callable[[int], None] | None = None) -> list[str]:
         """r_i = f_R(x_i): the core features the generator writes without seeing the reference."""
         prompts, keys, _ = self._reasoning_prompts(samples)
-        todo = [i for i, k in enumerate(keys) if k not in self.reasoning_cache]
-        batch = getattr(self.reasoner, "batch_size", 16)
-        for start in range(0, len(todo), batch):
-            chunk = todo[start:start + batch]
-            texts = self.reasoner.generate([prompts[i] for i in chunk], self.reasoning_sampling)
-            self.reasoning_cache.put_many([(keys[i], t[0]) for i, t in zip(chunk, texts, strict=True)])
-            if progress is not None:
-                progress(len(chunk))
-        if progress is not None and len(todo) < len(samples):
-            progress(len(samples) - len(todo))
-        return [extract_core_features(self.reasoning_cache.get(k)) for k in keys]
+        traces = generate_cached(self.reasoning_cache, keys, prompts, self.reasoning_sampling, self.reasoner,
+                                 progress=progress)
+        return [extract_core_features(t) for t in traces]
 
     def reasoning_stats(self, samples: list[Sample]) -> dict[str, float | int]:
         """Per subset: prompts that lost turns, and the shares of cached traces at their token cap or without the marker."""

@@ -13,7 +13,7 @@ Two judges share one interface (``label``, ``names``, ``n_boot``, ``seed``, ``un
   **not an LLM**, and its label says so in every report.
 
 ``judge_responses`` returns the report stored per subset in results.json (schema in
-``remid.judge.report``); the judges' prompts are ``remid.prompts.judge_pairwise_prompt`` and
+``remid.judge.report``); the judges' prompts are ``remid.judge.prompts.judge_pairwise_prompt`` and
 ``judge_point_prompt``.
 """
 

@@ -3,11 +3,11 @@
 Every judge (the paper's: Qwen3-235B-A22B, GPT-4o-mini, Claude-3.7-Sonnet) asks three questions per sample:
 
 * ``judge_pairwise`` twice -- the model response against the golden response, once with the model
-  response as A and once as B (``remid.prompts.judge_pairwise_prompt``). Each valid verdict becomes the
+  response as A and once as B (``remid.judge.prompts.judge_pairwise_prompt``). Each valid verdict becomes the
   model's outcome (win 1, tie 0.5, loss 0); the sample's WinRate outcome is the mean of the valid
   orders (one order alone when the other is missing), and a sample whose two valid orders disagree is
   *position-inconsistent*. A judge that always says "A" scores 0.5 with every pair inconsistent.
-* ``judge_point`` once -- a 1-10 score of the model response (``remid.prompts.judge_point_prompt``).
+* ``judge_point`` once -- a 1-10 score of the model response (``remid.judge.prompts.judge_point_prompt``).
 
 An answer the client could not get (HTTP failure, or no JSON object with the key even after its
 re-asks) or whose value is outside the schema (``remid.judge.verdicts``) is *missing*: it is never
@@ -25,11 +25,11 @@ from pathlib import Path
 
 from remid.cache import JsonlCache
 from remid.data.schema import Sample
+from remid.judge.prompts import JUDGE_SCORE_KEY, JUDGE_WINNER_KEY, judge_pairwise_prompt, judge_point_prompt
 from remid.judge.report import JudgeScores
 from remid.judge.verdicts import model_outcome, score_of, winner_of
 from remid.llm.client import LLMClient
 from remid.llm.types import ChatRequest
-from remid.prompts import JUDGE_SCORE_KEY, JUDGE_WINNER_KEY, judge_pairwise_prompt, judge_point_prompt
 
 log = logging.getLogger(__name__)
 

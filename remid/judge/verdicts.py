@@ -17,9 +17,9 @@ import math
 import re
 from typing import Any
 
+from remid.judge.prompts import JUDGE_SCORE_KEY, JUDGE_SCORE_MAX, JUDGE_SCORE_MIN, JUDGE_WINNER_KEY
 from remid.llm.parsing import JSONAnswerError, extract_json_object
 from remid.llm.types import ChatResult
-from remid.prompts import JUDGE_SCORE_KEY, JUDGE_SCORE_MAX, JUDGE_SCORE_MIN, JUDGE_WINNER_KEY
 
 _WINNERS = {"a": "A", "b": "B", "tie": "tie"}
 _SCORE_TEXT = re.compile(r"^\s*(\d+)(?:\.0+)?\s*(?:/\s*10\s*)?$")

@@ -10,35 +10,28 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from tqdm.auto import tqdm
-
+from remid.atomic import atomic_write
 from remid.cache import JsonlCache, cache_key
 from remid.data.readers import DataFormatError, _records_from_jsonl, by_subset, load_samples
 from remid.data.schema import Sample
 from remid.generation.base import SamplingParams
-from remid.models.chat import context_text, fit_prompt
+from remid.generation.cached import generate_cached
+from remid.progress import progress_bar
 from remid.prompts import Prompt
 
 log = logging.getLogger(__name__)
 
 
 def write_jsonl(path: str | Path, rows: Iterable[dict[str, Any]]) -> Path:
-    """Write ``rows`` to ``path`` atomically (a temp file renamed over it): readers never see half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
+    """Write ``rows`` to ``path`` atomically (``remid.atomic``): readers never see half a file."""
+    with atomic_write(path) as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    tmp.replace(path)
-    return path
+    return Path(path)
 
 
 def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
@@ -70,31 +63,20 @@ def split_samples(source: str | None, subset: str, limit: int | None = None, ski
     return groups[subset][:limit] if limit is not None else groups[subset]
 
 
-def generate_cached(samples: list[Sample], template: Callable[[Sample], Prompt], model: str,
-                    generator_factory: Callable[[str], Any], sampling: SamplingParams, cache_path: str | Path,
-                    max_prompt_tokens: int | None, desc: str) -> list[list[str]]:
+def sample_completions(samples: list[Sample], template: Callable[[Sample], Prompt], model: str,
+                       generator_factory: Callable[[str], Any], sampling: SamplingParams, cache_path: str | Path,
+                       max_prompt_tokens: int | None, desc: str) -> list[list[str]]:
     """``sampling.n`` completions of ``model`` per sample under ``template``, cached per sample.
 
-    The one generation loop of the prepare steps (rejections, best-of-n): prompts are fitted to
-    ``max_prompt_tokens`` by dropping their oldest turns, as in training and evaluation.
+    The prepare steps' generation (rejections, best-of-n) through ``remid.generation.cached``: prompts
+    are fitted to ``max_prompt_tokens`` by dropping their oldest turns, as in training and evaluation.
     """
     from remid.models.loading import model_fingerprint, resolve_model_path
 
     path = resolve_model_path(model)
-    cache = JsonlCache(cache_path)
-    keys = [cache_key(desc, model_fingerprint(path), s.sample_id, template(s).text, sampling.as_dict()) for s in samples]
-    todo = [i for i, k in enumerate(keys) if k not in cache]
-    if todo:
-        generator = generator_factory(path)
-        step = getattr(generator, "batch_size", 16)
-        with tqdm(total=len(samples), initial=len(samples) - len(todo), desc=desc, unit="sample") as bar:
-            for start in range(0, len(todo), step):
-                chunk = todo[start:start + step]
-                contexts = [context_text(generator.tokenizer,
-                                         fit_prompt(generator.tokenizer, template(samples[i]), max_prompt_tokens)[0])
-                            for i in chunk]
-                texts = generator.generate(contexts, sampling)
-                cache.put_many([(keys[i], t) for i, t in zip(chunk, texts, strict=True)])
-                bar.update(len(chunk))
-        del generator
-    return [cache.get(k) for k in keys]
+    prompts = [template(s) for s in samples]
+    keys = [cache_key(desc, model_fingerprint(path), s.sample_id, p.text, sampling.as_dict())
+            for s, p in zip(samples, prompts, strict=True)]
+    with progress_bar(total=len(samples), desc=desc, unit="sample") as bar:
+        return generate_cached(JsonlCache(cache_path), keys, prompts, sampling, lambda: generator_factory(path),
+                               max_prompt_tokens=max_prompt_tokens, first_only=False, progress=bar.update)

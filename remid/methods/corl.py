@@ -47,7 +47,7 @@ from remid.generation.base import SamplingParams
 from remid.generation.hf import HFGenerator
 from remid.methods.adapters import AdapterView, own_parameters, shared_lora
 from remid.methods.base import export_hf
-from remid.methods.grpo import GRPOCore, append_jsonl, bind_rewards
+from remid.methods.grpo import GRPOCore, append_jsonl, bind_rewards, rollout_seed
 from remid.methods.phases import ROLES, PhasedAdamW, corl_schedule, linear_decay, phase_steps
 from remid.methods.reference import FrozenReference
 from remid.methods.sft import sft_loss
@@ -218,8 +218,7 @@ class CoRLModule(L.LightningModule):
 
     def _grpo_step(self, role: str, batch: PromptBatch, batch_idx: int):
         core, generator = self.cores[role], self.generators[role]
-        accumulate = self.trainer.accumulate_grad_batches
-        seed = self.hparams.seed + self.global_step * accumulate + batch_idx % accumulate + 1_000_003 * self.global_rank
+        seed = rollout_seed(self, batch_idx)
         for name in ROLES:
             self.generators[name].sync_weights(self.model(name))
         with gathered_for_generation(self):  # ZeRO-3: both modules whole for generation and scoring; else a no-op

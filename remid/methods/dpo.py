@@ -5,7 +5,7 @@ python train.py method=dpo   (its yaml starts from the SFT checkpoint, as the pa
 Each pair is scored with the one log-prob function in a single forward pass over 2B rows (chosen,
 then rejected; summed over the target: answer, closing template, EOS) under the policy and under the
 frozen reference (the initial weights, ``remid.methods.reference.FrozenReference``, or reference
-log-probs carried by the data), then ``remid.losses.dpo_loss``. Metrics carry TRL's names.
+log-probs carried by the data), then ``remid.preference_losses.dpo_loss``. Metrics carry TRL's names.
 """
 
 from __future__ import annotations
@@ -15,16 +15,16 @@ from typing import Any
 import torch
 
 from remid.data.preference import PreferenceBatch
-from remid.losses import DPO_LOSSES, dpo_loss, preference_metrics
 from remid.methods.base import CausalLMModule
 from remid.methods.reference import FrozenReference
 from remid.models.logprobs import reduce_logprobs, token_logprobs
+from remid.preference_losses import DPO_LOSSES, dpo_loss, preference_metrics
 
 
 class DPOModule(CausalLMModule):
     """DPO over ``PreferenceBatch`` batches (``remid.data.preference``).
 
-    beta, loss_type, label_smoothing, discopop_tau: as TRL's ``DPOConfig`` (``remid.losses.DPO_LOSSES``).
+    beta, loss_type, label_smoothing, discopop_tau: as TRL's ``DPOConfig`` (``remid.preference_losses.DPO_LOSSES``).
     precomputed_reference: take pi_ref's log-probs from the batches (``ref_chosen_logps`` /
         ``ref_rejected_logps`` in the data) instead of keeping a frozen copy of the initial weights.
     """

@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import lightning as L
 import torch
 from hydra.utils import instantiate
 
@@ -237,8 +238,7 @@ class GRPOModule(CausalLMModule):
 
     def sampling_seed(self, batch_idx: int) -> int:
         """This step's sampling seed: it follows the step (so a resumed run continues, not repeats)."""
-        accumulate = self.trainer.accumulate_grad_batches
-        return self.hparams.seed + self.global_step * accumulate + batch_idx % accumulate + 1_000_003 * self.global_rank
+        return rollout_seed(self, batch_idx)
 
     def sampling(self, batch_idx: int) -> SamplingParams:
         """This step's sampling parameters."""
@@ -262,6 +262,15 @@ class GRPOModule(CausalLMModule):
         """Where rank 0 appends its rollouts (rank k > 0 writes ``rollouts.rank<k>.jsonl`` beside it)."""
         path = self.rollout_path() if callable(self.rollout_path) else self.rollout_path
         return Path(path) if path is not None else Path(self.trainer.default_root_dir) / "rollouts.jsonl"
+
+
+def rollout_seed(module: L.LightningModule, batch_idx: int) -> int:
+    """The sampling seed of a GRPO step: the configured ``seed`` plus the micro-batch's position in training
+    (``global_step`` x gradient accumulation + the micro-batch within it), so a resumed run continues rather
+    than repeats its samples, and a distinct offset per rank, so ranks never draw the same completions."""
+    accumulate = module.trainer.accumulate_grad_batches
+    return (module.hparams.seed + module.global_step * accumulate + batch_idx % accumulate
+            + 1_000_003 * module.global_rank)
 
 
 def bind_rewards(reward, device, model, tokenizer) -> None:

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from remid.atomic import atomic_write
 from remid.data.schema import Sample
 from remid.embeddings import CharNgramEmbedder, Embedder, embedder_from_spec
 from remid.prompts import Prompt, rpm_prompt
@@ -66,10 +67,9 @@ class ICLIndex:
         spec = getattr(self.embedder, "spec", None)
         meta = {**self.meta, "format": INDEX_FORMAT, "embedder": self.embedder.name,
                 "embedder_spec": spec() if callable(spec) else None, "size": len(self)}
-        tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez(tmp, sample_ids=np.array(self.sample_ids), embeddings=self.embeddings,
-                 text_hashes=np.array(self.text_hashes or []), meta=np.array(json.dumps(meta, ensure_ascii=False)))
-        tmp.replace(path)
+        with atomic_write(path, "wb") as handle:
+            np.savez(handle, sample_ids=np.array(self.sample_ids), embeddings=self.embeddings,
+                     text_hashes=np.array(self.text_hashes or []), meta=np.array(json.dumps(meta, ensure_ascii=False)))
         return path
 
     @classmethod

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from remid.generation.base import SamplingParams
-from remid.methods.artefacts import generate_cached, split_samples, write_jsonl
+from remid.methods.artefacts import sample_completions, split_samples, write_jsonl
 from remid.prompts import RESPONSE_CLOSE, rejection_prompt
 
 log = logging.getLogger(__name__)
@@ -29,8 +29,8 @@ def collect_rejections(out_path: str, model: str, generator: Callable[[str], Any
     samples = split_samples(source, "id_train", limit, skip_invalid)
     sampling = SamplingParams(max_new_tokens=max_new_tokens, temperature=temperature, seed=seed,
                               stop=(RESPONSE_CLOSE,))
-    texts = generate_cached(samples, rejection_prompt, model, generator, sampling,
-                            Path(out_path).with_suffix(".cache.jsonl"), max_prompt_tokens, "DPO rejections")
+    texts = sample_completions(samples, rejection_prompt, model, generator, sampling,
+                               Path(out_path).with_suffix(".cache.jsonl"), max_prompt_tokens, "DPO rejections")
     rows, dropped = [], 0
     for sample, (text,) in zip(samples, texts, strict=True):
         if not text.strip() or text.strip() == sample.golden_response.strip():

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from remid.generation.base import SamplingParams
-from remid.methods.artefacts import generate_cached, split_samples, write_jsonl
+from remid.methods.artefacts import sample_completions, split_samples, write_jsonl
 from remid.prompts import RESPONSE_CLOSE, rpm_prompt
 
 log = logging.getLogger(__name__)
@@ -37,8 +37,8 @@ def best_of_n(out_path: str, model: str, generator: Callable[[str], Any], reward
     samples = split_samples(source, "id_train", limit, skip_invalid)
     sampling = SamplingParams(max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, n=n, seed=seed,
                               stop=(RESPONSE_CLOSE,))
-    candidates = generate_cached(samples, rpm_prompt, model, generator, sampling,
-                                 Path(out_path).with_suffix(".cache.jsonl"), max_prompt_tokens, "RFT candidates")
+    candidates = sample_completions(samples, rpm_prompt, model, generator, sampling,
+                                        Path(out_path).with_suffix(".cache.jsonl"), max_prompt_tokens, "RFT candidates")
     flat_samples = [s for s, group in zip(samples, candidates, strict=True) for _ in group]
     flat = [c for group in candidates for c in group]
     scores = reward([rpm_prompt(s).text for s in flat_samples], flat, sample=flat_samples)

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from contextlib import contextmanager
 
 from hydra.utils import instantiate
 from omegaconf import DictConfig
 
+from remid.validation import ConfigError, check_choice
 
-class ConfigError(ValueError):
-    """A configuration value outside its allowed set."""
-
-
-def check_choice(value, allowed: Iterable, key: str) -> None:
-    """Fail at start-up, listing the valid values, when ``value`` is not allowed for ``key``."""
-    allowed = list(allowed)
-    if value not in allowed:
-        raise ConfigError(f"{key}={value!r} is not valid; choose one of {allowed}")
+__all__ = ["ConfigError", "build_logger", "check_choice", "closing_wandb"]
 
 
 def build_logger(cfg: DictConfig):
@@ -26,11 +18,14 @@ def build_logger(cfg: DictConfig):
 
 
 def build_callbacks(cfg: DictConfig, logger) -> list:
-    """The ``callbacks`` group's callbacks (a null entry is left out; the LR monitor too when there is no logger)."""
-    from lightning.pytorch.callbacks import LearningRateMonitor
+    """The ``callbacks`` group's callbacks (a null entry is left out; the LR monitor too when there is no logger,
+    and the progress bar under ``trainer.enable_progress_bar=false``)."""
+    from lightning.pytorch.callbacks import LearningRateMonitor, ProgressBar
 
+    bar = (cfg.get("trainer") or {}).get("enable_progress_bar", True)
     callbacks = [instantiate(node) for node in (cfg.get("callbacks") or {}).values() if node]
-    return [c for c in callbacks if logger or not isinstance(c, LearningRateMonitor)]
+    return [c for c in callbacks if (logger or not isinstance(c, LearningRateMonitor))
+            and (bar or not isinstance(c, ProgressBar))]
 
 
 @contextmanager

@@ -1,0 +1,74 @@
+"""Build the configured R-EMI / EMI estimator (``cfg.estimator``): its policy scorer, reasoner and caches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from hydra.utils import instantiate
+from omegaconf import DictConfig
+
+from remid.cache import JsonlCache
+from remid.estimators.remi import Estimator
+from remid.estimators.scoring import CachedScorer
+from remid.generation.base import SamplingParams
+from remid.models.loading import load_model, model_fingerprint, resolve_model_path
+from remid.models.logprobs import REDUCTIONS
+from remid.validation import check_choice
+
+
+def generator_dtype(cfg: DictConfig) -> str:
+    """The generation backend's precision: part of every generation cache's name."""
+    return str(cfg.generation.generator.get("dtype", "auto"))
+
+
+def check_estimator_config(est: DictConfig) -> None:
+    """Fail before any work on an unknown ``estimator.reduction`` or a bad ``estimator.negatives``."""
+    check_choice(est.reduction, REDUCTIONS, "estimator.reduction")
+    if est.negatives is not None and (not isinstance(est.negatives, int) or est.negatives < 1):
+        raise ValueError(f"estimator.negatives must be null or a positive integer, got {est.negatives!r}")
+
+
+def check_modules(est: DictConfig) -> None:
+    """Fail before any work when an estimator module is missing, saying which command makes it (``train_command``)."""
+    missing = []
+    for path in (est.reasoner, est.policy):
+        try:
+            if path:
+                resolve_model_path(path)
+        except FileNotFoundError:
+            missing.append(str(path))
+    if missing:
+        hint = f": make it with `{est.train_command}`" if est.get("train_command") else ""
+        raise FileNotFoundError(f"estimator={est.name} needs {' and '.join(missing)}, which do not exist{hint}")
+
+
+def build_estimator(cfg: DictConfig, prepare: Callable[[DictConfig], None] | None = None) -> Estimator:
+    """The estimator of ``cfg.estimator`` with its score and reasoning caches under ``paths.cache_dir``.
+
+    ``prepare(cfg)`` (an entry point's trainer) runs after the settings are checked and before the
+    modules are looked for, when ``estimator.prepare`` lists modules to train.
+    """
+    est = cfg.estimator
+    check_estimator_config(est)
+    if est.prepare and prepare is not None:
+        prepare(cfg)
+    check_modules(est)
+    cache_dir = Path(cfg.paths.cache_dir)
+    policy, policy_tok = load_model(est.policy, dtype=est.dtype)
+    scorer = CachedScorer(policy, policy_tok,
+                          JsonlCache(cache_dir / "scores" / f"{model_fingerprint(est.policy)}-{est.dtype}.jsonl"),
+                          est.reduction, est.batch_size)
+    seed = cfg.seed if est.get("negatives_seed") is None else est.negatives_seed  # of the sampled negatives
+    limits = {"negatives_replace": est.get("negatives_replace", True), "max_prompt_tokens": cfg.data.max_prompt_tokens,
+              "response_max_new_tokens": cfg.generation.sampling.max_new_tokens}
+    if not est.reasoner:
+        return Estimator(scorer, negatives=est.negatives, seed=seed, **limits)
+    reasoner = instantiate(cfg.generation.generator)(resolve_model_path(est.reasoner))
+    return Estimator(
+        scorer, reasoner, reasoner_tokenizer=reasoner.tokenizer if hasattr(reasoner, "tokenizer") else policy_tok,
+        reasoning_cache=JsonlCache(cache_dir / "reasoning" / f"{model_fingerprint(est.reasoner)}-{generator_dtype(cfg)}.jsonl"),
+        reasoning_sampling=SamplingParams(max_new_tokens=est.reasoning_max_new_tokens,
+                                          repetition_penalty=est.reasoning_repetition_penalty),
+        negatives=est.negatives, seed=seed, **limits,
+    )

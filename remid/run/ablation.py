@@ -1,0 +1,28 @@
+"""Table 1's ablation (``remid.analysis.ablation``): python -m remid.run.ablation [estimator.base_model=...] [shift=all]."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import hydra
+from omegaconf import DictConfig
+
+from remid.analysis.ablation import ablation, tables_markdown
+from remid.run.evaluate import prepare_estimator
+
+
+def run_ablation(cfg: DictConfig) -> dict[str, dict]:
+    """Score the variants (training any missing module first), write the tables and print them."""
+    results = ablation(cfg, prepare=prepare_estimator)
+    print(f"\nTable 1 ablation: perplexity of golden responses (lower is better) -> {Path(cfg.run_dir) / 'ablation.json'}\n"
+          f"{tables_markdown(results)}\n")
+    return results
+
+
+@hydra.main(version_base="1.3", config_path="../../conf", config_name="ablation")
+def main(cfg: DictConfig) -> None:
+    run_ablation(cfg)
+
+
+if __name__ == "__main__":
+    main()
