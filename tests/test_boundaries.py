@@ -67,8 +67,12 @@ def test_verify_checks_the_joint_tokenization_independently(bpe_tokenizers, mini
     context = context_text(tok, rpm_prompt(sample))
     ctx, resp, problem = tokenize_entry(tok, context, sample.golden_response)
     assert problem is None and ctx[0] == tok.bos_token_id and resp[-1] == tok.eos_token_id
-    # A split inside a word (a context that does not end on a token boundary) is caught.
-    _, _, problem = tokenize_entry(tok, context + sample.golden_response[:3], sample.golden_response[3:])
+    # A split inside a token (a context that does not end on a token boundary) is caught.
+    golden = sample.golden_response
+    ids = tok(golden, add_special_tokens=False)["input_ids"]
+    i = next(i for i in range(len(ids)) if len(tok.decode(ids[i:i + 1]).strip()) >= 3)
+    k = len(tok.decode(ids[:i])) + len(tok.decode(ids[i:i + 1])) // 2 + 1  # the middle of a multi-character token
+    _, _, problem = tokenize_entry(tok, context + golden[:k], golden[k:])
     assert problem is not None and "differently together and apart" in problem
     assert tolerance("bfloat16", "mean", 30) > 100 * tolerance("float32", "mean", 30)
     assert tolerance("float32", "sum", 30) == pytest.approx(30 * tolerance("float32", "mean", 30))

@@ -179,22 +179,25 @@ def test_callbacks_come_from_the_group_and_logger_null_turns_logging_off(hydra_c
     from lightning.pytorch.callbacks import LearningRateMonitor, ModelCheckpoint
 
     from remid.methods.base import HFExport
+    from remid.progress import LogFriendlyProgressBar
     from remid.run.common import build_callbacks, build_logger
 
     cfg = hydra_ctx("train", ["logger=csv", "callbacks.model_checkpoint.every_n_train_steps=7"])
     OmegaConf.resolve(cfg)
     callbacks = build_callbacks(cfg, build_logger(cfg))
-    assert [type(c) for c in callbacks] == [ModelCheckpoint, HFExport, LearningRateMonitor]
+    assert [type(c) for c in callbacks] == [ModelCheckpoint, HFExport, LearningRateMonitor, LogFriendlyProgressBar]
+    no_bar = hydra_ctx("train", ["logger=csv", "trainer.enable_progress_bar=false"])
+    assert LogFriendlyProgressBar not in [type(c) for c in build_callbacks(no_bar, True)]
     assert callbacks[0]._every_n_train_steps == 7 and callbacks[0].dirpath.endswith("sft/tiny_qwen3/checkpoints")
     assert [type(c) for c in build_callbacks(hydra_ctx("train", ["logger=csv", "callbacks.lr_monitor=null"]), True)] \
-        == [ModelCheckpoint, HFExport]
+        == [ModelCheckpoint, HFExport, LogFriendlyProgressBar]
     assert "logger" not in hydra_ctx("train", ["~logger"])
     (tmp_path / "experiment").mkdir()
     (tmp_path / "experiment" / "quiet.yaml").write_text("# @package _global_\nlogger: null\n")
     for off in (["~logger"], ["logger=none"], ["experiment=quiet", f"hydra.searchpath=[file://{tmp_path}]"]):
         cfg = hydra_ctx("train", off)
         assert not cfg.get("logger") and build_logger(cfg) is False, off
-        assert [type(c) for c in build_callbacks(cfg, False)] == [ModelCheckpoint, HFExport]  # the LR monitor needs one
+        assert [type(c) for c in build_callbacks(cfg, False)] == [ModelCheckpoint, HFExport, LogFriendlyProgressBar]  # no LR monitor
 
 
 def test_evaluate_composes_only_what_it_reads(hydra_ctx):
