@@ -232,3 +232,15 @@ def test_h_hat_from_the_rpm_is_the_max_over_every_evaluated_context():
     assert (h["max"], h["argmax"], h["n"]) == (3.0, 3, 5) and h["robust"] == pytest.approx(np.quantile([0.5, 2, 1, 3, 0.1], 0.95))
     with pytest.raises(ValueError, match="NaN"):
         max_entropy([np.array([0.5, float("nan")])])
+
+
+def test_evaluated_subsets_hold_no_repeated_golden(groups):
+    selected = select_subsets(load_samples(), list(EVAL_SUBSETS), 48)
+    for name, samples in selected.items():
+        assert len(samples) == 48 and len({s.golden_response for s in samples}) == 48, name
+    german = groups["german"]
+    assert len({s.golden_response for s in german}) < len(german)  # the file repeats some: left out, not hidden
+    kept = select_subsets(load_samples(), ["german"], None)["german"]
+    first = [s.sample_id for i, s in enumerate(german) if s.golden_response not in {t.golden_response for t in german[:i]}]
+    assert [s.sample_id for s in kept] == first  # the first of each golden, in file order
+    assert len(select_subsets(load_samples(), ["german"], None, dedupe=False)["german"]) == len(german)

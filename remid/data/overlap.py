@@ -11,7 +11,8 @@ evaluated subset (the first ``eval-limit`` test samples) and per training source
 Sources: ``corpus`` (the tiny bases' pretraining documents, ``remid.data.mini.corpus``), each shipped tiny
 estimator module (what its MANIFEST's config fine-tunes on: IDTrain plus any extra training samples, e.g. the
 transductive modules' dev records), ``id_train`` (what RPMs fine-tune on:
-``by_subset``'s "id_train"). Exact duplicates of golden responses within a subset are counted too.
+``by_subset``'s "id_train"). The evaluated samples are those evaluate reads (``select_subsets``: repeated
+goldens left out, then the first ``eval-limit``); how many repeats each subset's file holds is shown.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from remid.data.readers import by_subset, load_samples
+from remid.data.readers import by_subset, load_samples, select_subsets, unique_goldens
 from remid.data.schema import EVAL_SUBSETS, Sample
 
 SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]?")
@@ -66,7 +67,7 @@ def _share(hits: list[bool]) -> float:
 
 
 def overlap(subsets: dict[str, list[Sample]], sources: list[Source]) -> dict[str, dict]:
-    """``{subset: {"n", "duplicate_goldens", source: {measure: share}}}``."""
+    """``{subset: {"n", "duplicate_goldens", source: {measure: share}}}`` (duplicates among ``subsets``' samples)."""
     out: dict[str, dict] = {}
     for name, samples in subsets.items():
         golden_sentences = [s for sample in samples for s in sentences(sample.golden_response)]
@@ -87,11 +88,12 @@ def markdown(table: dict[str, dict], sources: list[str]) -> str:
     """One row per subset, one column per source; each cell: golden sentences / last queries / characters /
     personas found there, in percent."""
     lines = ["Each cell: % of golden sentences / last queries / characters / personas of the evaluated samples "
-             "found in the source.", "",
-             "| subset | N | dup. goldens | " + " | ".join(sources) + " |", "|---|---|---|" + "---|" * len(sources)]
+             "found in the source. Repeats: samples of the subset whose golden repeats an earlier one (left out "
+             "before the first N are taken: data.dedupe_goldens).", "",
+             "| subset | N | repeats | " + " | ".join(sources) + " |", "|---|---|---|" + "---|" * len(sources)]
     for name, row in table.items():
         cells = [" / ".join(f"{100 * row[src][m]:.0f}" for m in MEASURES) for src in sources]
-        lines.append(f"| {name} | {row['n']} | {row['duplicate_goldens']} | " + " | ".join(cells) + " |")
+        lines.append(f"| {name} | {row['n']} | {row.get('left_out', row['duplicate_goldens'])} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -124,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     benchmark = load_samples(args.source)
     groups = by_subset(benchmark)
-    subsets = {name: groups[name][: args.eval_limit] for name in EVAL_SUBSETS if groups.get(name)}
+    subsets = select_subsets(benchmark, [n for n in EVAL_SUBSETS if groups.get(n)], args.eval_limit)  # as evaluate
     sources: list[Source] = []
     if args.corpus_docs:
         from remid.data.mini.corpus import documents
@@ -133,7 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_estimator:
         sources += shipped_estimator_sources()
     sources.append(Source.from_samples("id_train", groups["id_train"]))
-    text = markdown(overlap(subsets, sources), [s.name for s in sources])
+    table = overlap(subsets, sources)
+    for name, row in table.items():
+        row["left_out"] = len(groups[name]) - len(unique_goldens(groups[name]))
+    text = markdown(table, [s.name for s in sources])
     print(text, end="")
     if args.out:
         with open(args.out, "w", encoding="utf-8") as handle:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from remid.data.schema import DEV_SUFFIX, EVAL_SUBSETS, InvalidRecordsError, RecordError, Sample, parse_record
 
+log = logging.getLogger(__name__)
 # Share of IDTrain held out as ID dev where the data has no dev split of its own (RPGBench).
 ID_DEV_FRACTION = 0.05
 # IDTrain samples sharing a golden response or last user query with a test sample (never trained on).
@@ -161,10 +163,24 @@ def by_subset(samples: Iterable[Sample]) -> dict[str, list[Sample]]:
     return groups
 
 
+def unique_goldens(samples: list[Sample]) -> list[Sample]:
+    """``samples`` without those whose golden response repeats an earlier one's (file order kept): equation 2
+    would count such a pair as a negative although y_j is y_i's own text."""
+    seen: set[str] = set()
+    kept = []
+    for sample in samples:
+        if sample.golden_response not in seen:
+            seen.add(sample.golden_response)
+            kept.append(sample)
+    return kept
+
+
 def select_subsets(samples: Iterable[Sample], subsets: Iterable[str], limit: int | None = None,
-                   split: str = "test") -> dict[str, list[Sample]]:
+                   split: str = "test", dedupe: bool = True) -> dict[str, list[Sample]]:
     """The evaluation subsets asked for, each cut to ``limit`` samples; unknown or empty ones raise.
-    ``split="dev"`` takes each subset's dev samples instead (model selection; never reported as test)."""
+    ``split="dev"`` takes each subset's dev samples instead (model selection; never reported as test).
+    ``dedupe`` leaves out a sample whose golden response repeats an earlier one of its subset (before the cut),
+    so no evaluated subset holds two identical goldens; how many were left out is logged."""
     if split not in ("test", "dev"):
         raise ValueError(f"unknown evaluation split {split!r}; expected 'test' or 'dev'")
     groups = by_subset(samples)
@@ -176,7 +192,11 @@ def select_subsets(samples: Iterable[Sample], subsets: Iterable[str], limit: int
         found = groups.get(key, [])
         if not found:
             raise ValueError(f"subset {key!r} has no samples in the data (found: {sorted(groups)})")
-        selected[name] = found[:limit] if limit else found
+        kept = unique_goldens(found) if dedupe else found
+        if len(kept) < len(found):
+            log.warning("%s: %d of %d samples repeat an earlier golden response and are left out (data.dedupe_goldens)",
+                        key, len(found) - len(kept), len(found))
+        selected[name] = kept[:limit] if limit else kept
     return selected
 
 

@@ -110,7 +110,7 @@ def evaluate(cfg: DictConfig) -> EvaluationResults | None:
         resolve_model_path(rpm.model)  # fail now, not after the estimator is prepared
     split = cfg.data.get("eval_split", "test")
     subsets = select_subsets(load_samples(cfg.data.source, cfg.data.skip_invalid), cfg.shift.subsets,
-                             cfg.data.eval_limit, split)
+                             cfg.data.eval_limit, split, cfg.data.get("dedupe_goldens", True))
     total = sum(map(len, subsets.values()))
     estimator = build_estimator(cfg, prepare=prepare_estimator)
     reasoning: dict[str, list[str] | None] = {name: None for name in subsets}
