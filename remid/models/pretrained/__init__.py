@@ -24,11 +24,6 @@ SHIPPED = {
     "llama": "tiny Llama base, pretrained on the multilingual role-play corpus (model=tiny_llama)",
     "remi_tiny_reasoner": "reasoning generator q_phi1 of the default estimator: tiny Qwen3 base + SFT (table 15)",
     "remi_tiny_policy": "policy model q_phi2 of the default estimator: tiny Qwen3 base + SFT (table 17)",
-}
-# Buildable but not shipped (python -m remid.models.pretrained.build NAME writes them here): the transductive
-# estimator's modules (estimator=remi_tiny_transductive, docs/protocol.md).
-BUILDABLE = {
-    **SHIPPED,
     "remi_tiny_transductive_reasoner": "reasoning generator q_phi1 of estimator=remi_tiny_transductive: as "
                                        "remi_tiny_reasoner, also fitted on dev records of all 12 subsets",
     "remi_tiny_transductive_policy": "policy model q_phi2 of estimator=remi_tiny_transductive: as remi_tiny_policy, "
@@ -46,12 +41,11 @@ def file_sha256(path: Path) -> str:
 
 def shipped_path(name: str) -> Path:
     """The folder of shipped model ``name``; a clear error when it is unknown or missing."""
-    if name not in BUILDABLE:
-        raise ValueError(f"unknown shipped model {name!r}; expected one of {sorted(BUILDABLE)}")
+    if name not in SHIPPED:
+        raise ValueError(f"unknown shipped model {name!r}; expected one of {sorted(SHIPPED)}")
     path = ROOT / name
     if not (path / "config.json").exists():
-        verb = "rebuild" if name in SHIPPED else "build (it does not ship)"
-        raise FileNotFoundError(f"model {name!r} is missing from {path}: {verb} it with "
+        raise FileNotFoundError(f"shipped model {name!r} is missing from {path}: rebuild it with "
                                 f"`python -m remid.models.pretrained.build {name}`")
     return path
 

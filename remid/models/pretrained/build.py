@@ -18,7 +18,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from remid.models.pretrained import BUILDABLE, MANIFEST, ROOT, file_sha256
+from remid.models.pretrained import MANIFEST, ROOT, SHIPPED, file_sha256
 
 CONF_DIR = ROOT.parents[2] / "conf"
 # The estimator modules, under two protocols (docs/protocol.md). Every choice is made on dev: validation on the
@@ -94,7 +94,7 @@ def build(name: str, extra: list[str] = (), runs_dir: str | None = None) -> Path
     AutoTokenizer.from_pretrained(hf).save_pretrained(staging)
     record = {
         "name": name,
-        "description": BUILDABLE[name],
+        "description": SHIPPED[name],
         "command": " ".join(["python -m remid.models.pretrained.build", name, *extra]),
         "overrides": overrides,
         "data_sha256": data_sha256(cfg),
