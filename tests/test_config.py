@@ -94,10 +94,10 @@ def test_mixed_precision_training_keeps_float32_master_weights(hydra_ctx, overri
     assert training_dtype(hydra_ctx("train", overrides)) == dtype
 
 
-@pytest.mark.parametrize("name", ["remi", "remi_tiny", "corl"])
-def test_reasoning_decodes_without_repetition_penalty(name):
+@pytest.mark.parametrize("name", ["remi", "remi_tiny", "remi_tiny_transductive", "corl"])
+def test_reasoning_decodes_without_repetition_penalty(hydra_ctx, name):
     """A penalty > 1 also hits the prompt's tokens, pushing r off the input words it should restate."""
-    assert OmegaConf.load(CONF / "estimator" / f"{name}.yaml").reasoning_repetition_penalty == 1.0
+    assert hydra_ctx("evaluate", [f"estimator={name}"]).estimator.reasoning_repetition_penalty == 1.0
 
 
 # ---- schemas (remid.config): typos and wrong types fail at compose time, naming the key -------------------------

@@ -175,10 +175,10 @@ def test_emi_baseline_scores_without_reasoning(hydra_ctx, runs_dir, tmp_path, ca
 
 @pytest.mark.slow
 def test_default_estimator_beats_chance_on_dev_where_dev_says_it_does(hydra_ctx, runs_dir, tmp_path, capsys):
-    """On dev (N = 24), the shipped held-out estimator scores each reference response best under its own context,
-    well above chance, on ID, a character shift and the turn-level shift; without multilingual post-training it
-    is near chance on a user shift, and says so. The subsets were picked from the dev diagnostics
-    (docs/protocol.md); the test split is not read."""
+    """On dev (N = 24), the default (transductive) estimator scores each reference response best under its own
+    context, well above chance, on ID, a character shift and the turn-level shift; on a user shift it is near
+    chance, and says so. The subsets were picked from the dev diagnostics (docs/protocol.md); the test split
+    is not read."""
     results = evaluate(hydra_ctx("evaluate", [f"paths.runs_dir={runs_dir}", f"paths.cache_dir={tmp_path / 'cache'}",
                                               f"run_dir={tmp_path / 'out'}", "shift.subsets=[id,gaming,turn_level,korean]",
                                               "data.eval_split=dev", "data.eval_limit=24",
