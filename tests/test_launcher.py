@@ -146,7 +146,23 @@ def test_sweep_jobs_on_slurm_take_their_own_trainers_resources(tmp_path, monkeyp
     assert submitit_executor(basic, tmp_path, train) is None  # Hydra's basic launcher: jobs run in the sweep
 
 
-def test_deepspeed_trainer_takes_its_multi_node_world_from_slurm(monkeypatch):
+@pytest.fixture
+def isolated_world(monkeypatch):
+    """A Trainer built under a SLURM world sets Lightning's process-wide rank (rank 5 here: every later
+    rank-zero-only write, such as the CSV logger's, would be skipped) and may export distributed variables:
+    put both back after the test."""
+    from lightning.fabric.utilities.rank_zero import rank_zero_only as fabric_rank
+    from lightning.pytorch.utilities.rank_zero import rank_zero_only as trainer_rank
+
+    environ, ranks = dict(os.environ), (getattr(fabric_rank, "rank", 0), getattr(trainer_rank, "rank", 0))
+    yield monkeypatch
+    fabric_rank.rank, trainer_rank.rank = ranks
+    os.environ.clear()
+    os.environ.update(environ)
+
+
+def test_deepspeed_trainer_takes_its_multi_node_world_from_slurm(isolated_world):
+    monkeypatch = isolated_world
     from hydra.utils import instantiate
 
     slurm = {"SLURM_NTASKS": "8", "SLURM_NTASKS_PER_NODE": "4", "SLURM_NNODES": "2", "SLURM_JOB_NAME": "train",
