@@ -51,7 +51,8 @@ def test_data_without_dev_holds_out_a_deterministic_slice_of_id_train():
 
 def test_thinking_response_reward_reads_table_19_as_corl_does():
     from remid.prompts import THINKING_CLOSE
-    from remid.rewards import PolicyReward, ThinkingResponseReward, ThinkingSequenceRatioReward, policy_reward
+    from remid.rewards import PolicyReward, policy_reward
+    from remid.thinking_rewards import ThinkingResponseReward, ThinkingSequenceRatioReward
 
     sample = by_subset(load_samples())["id_train"][0]
     thinking = "Warm, curious, close to the user's hobbies."
