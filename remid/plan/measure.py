@@ -4,7 +4,7 @@
 or ``remid.models.logprobs.token_logprobs`` -> ``remid.methods.grpo.to_completions`` -> ``remid.losses.grpo_loss``
 (GRPOCore.loss's path, rollouts given as random tokens), backward, and a torch AdamW step, under autocast for
 ``bf16-mixed``. Peak memory: on CUDA ``torch.cuda.max_memory_allocated`` (every tensor the caching allocator
-handed out); on CPU the process's peak resident set (``ru_maxrss``) minus its resident set before the model
+handed out); on CPU the process's peak resident set (``VmHWM``) minus its resident set before the model
 existed, in a fresh process (``python -m remid.plan.measure``), since the high-water mark cannot be reset; a
 warm-up step at 8 tokens a sequence runs first, so lazily imported code and first-call set-up are in the baseline.
 Tensors above glibc's mmap threshold are mapped and unmapped whole, so RSS follows them; what the RSS figure adds
@@ -115,6 +115,17 @@ def rss_bytes() -> int:
         return int(f.read().split()[1]) * resource.getpagesize()
 
 
+def peak_rss_bytes() -> int:
+    """This process's peak resident set: ``VmHWM`` of its own address space. Not ``ru_maxrss``: Linux carries that
+    over ``execve`` from the forking parent, so a measurement started from a large process (a long test session)
+    would read the parent's peak."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def measure(kind: str, spec: str, sequences: int, prompt: int, response: int, precision: str = "32-true",
             device: str = "cpu", steps: int = 1) -> dict:
     """Peak bytes and seconds of ``steps`` steps (the first builds Adam's states) at these shapes."""
@@ -141,7 +152,7 @@ def measure(kind: str, spec: str, sequences: int, prompt: int, response: int, pr
         torch.cuda.synchronize()
     seconds = (time.perf_counter() - start) / steps
     peak = (torch.cuda.max_memory_allocated() if device == "cuda"
-            else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024) - base
+            else peak_rss_bytes()) - base
     return {"kind": kind, "spec": spec, "sequences": sequences, "prompt": prompt, "response": response,
             "precision": precision, "device": device, "peak_bytes": int(peak), "step_s": seconds,
             "tokens_per_s": tokens / steps / seconds}
