@@ -6,8 +6,9 @@ Readers (and a resumed run) never see half a file: either the old content or the
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -40,3 +41,25 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
     with atomic_write(path) as handle:
         handle.write(text)
     return Path(path)
+
+
+def build_dir_atomic(target: str | Path, build: Callable[[Path], object], marker: str = "config.json") -> Path:
+    """``target``, built on first use by ``build(staging)`` in a sibling folder renamed into place.
+
+    A folder holding ``marker`` is complete; two processes building at once both succeed (one rename wins).
+    """
+    target = Path(target)
+    if (target / marker).exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        build(staging)
+        try:
+            staging.rename(target)
+        except OSError:  # another process finished first
+            if not (target / marker).exists():
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target

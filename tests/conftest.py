@@ -93,13 +93,11 @@ METHOD_OVERRIDES = {
 NEEDS = {"dpo": "sft", "rft": "sft", "rl": "sft", "thinking_rl": "thinking_sft", "ours": "thinking_sft"}
 
 
-@pytest.fixture(scope="session")
-def method_runs(tmp_path_factory):
-    """``train_method(name) -> (cfg, runs_dir)``: ``name`` trained once per session into one shared runs
-    directory, after the run it starts from (``NEEDS``)."""
+def method_trainer(runs: Path, extra: list[str] | None = None):
+    """``train_method(name) -> (cfg, runs_dir)``: ``name`` trained once into ``runs`` (FAST sizes, ``extra``
+    overrides after them), after the run it starts from (``NEEDS``)."""
     from remid.run.train import train
 
-    runs = tmp_path_factory.mktemp("method_runs")
     done: dict[str, object] = {}
 
     def train_method(name: str):
@@ -107,12 +105,19 @@ def method_runs(tmp_path_factory):
             if name in NEEDS:
                 train_method(NEEDS[name])
             with hydra_context():
-                cfg = compose("train", [f"method={name}", f"paths.runs_dir={runs}", *FAST, *METHOD_OVERRIDES[name]])
+                cfg = compose("train", [f"method={name}", f"paths.runs_dir={runs}", *FAST, *METHOD_OVERRIDES[name],
+                                        *(extra or [])])
                 train(cfg)
             done[name] = cfg
         return done[name], runs
 
     return train_method
+
+
+@pytest.fixture(scope="session")
+def method_runs(tmp_path_factory):
+    """``method_trainer`` on the default tiny model, one shared runs directory per session."""
+    return method_trainer(tmp_path_factory.mktemp("method_runs"))
 
 
 @pytest.fixture(scope="session")

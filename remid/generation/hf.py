@@ -120,8 +120,8 @@ class HFGenerator:
 
     @classmethod
     def from_pretrained(cls, model_path: str, batch_size: int = 16, dtype: str = "float32",
-                        max_prompt_tokens: int | None = None) -> HFGenerator:
+                        max_prompt_tokens: int | None = None, chat_template: bool | None = None) -> HFGenerator:
         from remid.models.loading import load_model
 
-        model, tokenizer = load_model(model_path, dtype=dtype)
+        model, tokenizer = load_model(model_path, dtype=dtype, chat_template=chat_template)
         return cls(model, tokenizer, batch_size=batch_size, max_prompt_tokens=max_prompt_tokens)

@@ -21,7 +21,7 @@ class VLLMGenerator:
 
     def __init__(self, model_path: str, gpu_memory_utilization: float = 0.5, max_model_len: int = 4096,
                  dtype: str = "auto", batch_size: int = 256, max_prompt_tokens: int | None = None,
-                 **llm_kwargs) -> None:
+                 chat_template: bool | None = None, **llm_kwargs) -> None:
         try:
             import vllm
         except ImportError as exc:
@@ -30,6 +30,8 @@ class VLLMGenerator:
         self.llm = vllm.LLM(model=model_path, gpu_memory_utilization=gpu_memory_utilization,
                             max_model_len=max_model_len, dtype=dtype, **llm_kwargs)
         self.tokenizer = self.llm.get_tokenizer()
+        if chat_template is False:  # model.chat_template=false (base checkpoints): plain-text prompts
+            self.tokenizer.chat_template = None
         self.batch_size, self.max_model_len = batch_size, max_model_len
         self.max_prompt_tokens = max_prompt_tokens
 

@@ -20,10 +20,12 @@ class CausalLMModule(L.LightningModule):
     hparams_ignore: tuple[str, ...] = ()
 
     def __init__(self, model_path: str, dtype: str = "float32", lora: dict[str, Any] | None = None,
-                 lr: float = 1e-4, weight_decay: float = 0.0, warmup_ratio: float = 0.03) -> None:
+                 lr: float = 1e-4, weight_decay: float = 0.0, warmup_ratio: float = 0.03,
+                 chat_template: bool | None = None) -> None:
         super().__init__()
         self.save_hyperparameters(ignore=list(self.hparams_ignore))
-        self.model, self.tokenizer = load_model(model_path, dtype=dtype, lora=lora, train=True)
+        self.model, self.tokenizer = load_model(model_path, dtype=dtype, lora=lora, train=True,
+                                                chat_template=chat_template)
         self._tick: float | None = None
 
     def configure_optimizers(self):

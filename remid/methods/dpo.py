@@ -32,10 +32,10 @@ class DPOModule(CausalLMModule):
     def __init__(self, model_path: str, dtype: str = "float32", lora: dict[str, Any] | None = None,
                  lr: float = 5e-7, weight_decay: float = 0.0, warmup_ratio: float = 0.1, beta: float = 0.1,
                  loss_type: str = "sigmoid", label_smoothing: float = 0.0, discopop_tau: float = 0.05,
-                 precomputed_reference: bool = False) -> None:
+                 precomputed_reference: bool = False, chat_template: bool | None = None) -> None:
         if loss_type not in DPO_LOSSES:
             raise ValueError(f"unknown loss_type {loss_type!r}; expected one of {sorted(DPO_LOSSES)}")
-        super().__init__(model_path, dtype, lora, lr, weight_decay, warmup_ratio)
+        super().__init__(model_path, dtype, lora, lr, weight_decay, warmup_ratio, chat_template)
         self.reference = None if precomputed_reference else FrozenReference(self.model)
 
     def on_fit_start(self) -> None:

@@ -221,10 +221,10 @@ class GRPOModule(CausalLMModule):
                  epsilon_high: float | None = None, beta: float = 0.0, scale_rewards: str = "group",
                  importance_sampling_level: str = "token", max_prompt_tokens: int | None = None,
                  generation_batch_size: int = 64, rollout_path: str | Callable[[], str] | None = None,
-                 seed: int = 0) -> None:
+                 seed: int = 0, chat_template: bool | None = None) -> None:
         core = GRPOCore(rewards or {}, num_generations, max_new_tokens, temperature, top_p, repetition_penalty, stop,
                         loss_type, epsilon_low, epsilon_high, beta, scale_rewards, importance_sampling_level)
-        super().__init__(model_path, dtype, lora, lr, weight_decay, warmup_ratio)
+        super().__init__(model_path, dtype, lora, lr, weight_decay, warmup_ratio, chat_template)
         self.hparams["stop"] = [str(x) for x in stop]  # plain list: a checkpoint loads with weights_only
         self.core, self.reward = core, core.reward
         self.generator = HFGenerator(self.model, self.tokenizer, generation_batch_size, max_prompt_tokens)

@@ -41,6 +41,8 @@ class RPMSpec:
     stop: tuple[str, ...] = (RESPONSE_CLOSE,)
     parse: Callable[[str], str] | None = None
     max_new_tokens: int | None = None
+    # The run's model.chat_template (None: as the checkpoint's tokenizer has it; a trained run saved its choice).
+    chat_template: bool | None = None
 
     def prompts(self, samples: list[Sample]) -> list[Prompt]:
         """The prompt of each sample (batched when the prompter supports it, as ICL retrieval does)."""
@@ -67,4 +69,5 @@ def rpm_spec(spec: str) -> RPMSpec:
         stop=tuple(section.get("stop") or (RESPONSE_CLOSE,)),
         parse=instantiate(section["parse"]) if section.get("parse") else None,
         max_new_tokens=section.get("max_new_tokens"),
+        chat_template=run.model.get("chat_template"),
     )

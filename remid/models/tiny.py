@@ -13,10 +13,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+
+from remid.atomic import build_dir_atomic
 
 BUILDER_VERSION = "3"
 SPECIAL_TOKENS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|pad|>"]
@@ -137,20 +137,7 @@ def random_model_path(arch: str) -> Path:
     # The tokenizer's corpus (pretraining text, templates, teacher traces) keys the cache: edit any, get a new model.
     digest = hashlib.sha256("\x00".join([BUILDER_VERSION, *_corpus()]).encode()).hexdigest()[:12]
     target = cache_root() / "tiny" / f"{arch}-{digest}"
-    if (target / "config.json").exists():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{arch}-", dir=target.parent))
-    try:
-        build_tiny_model(arch, staging)
-        try:
-            staging.rename(target)
-        except OSError:  # another process finished first
-            if not (target / "config.json").exists():
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return target
+    return build_dir_atomic(target, lambda staging: build_tiny_model(arch, staging))
 
 
 def tiny_model_path(arch: str) -> Path:

@@ -66,7 +66,7 @@ def _response_cache(cfg: DictConfig, rpm: RPMSpec) -> tuple[Path, JsonlCache, Sa
     """The RPM's checkpoint, its response cache and the sampling its responses are generated (and keyed) with."""
     path = resolve_model_path(rpm.model)
     cache = JsonlCache(Path(cfg.paths.cache_dir) / "responses" / f"{model_fingerprint(path)}-{generator_dtype(cfg)}.jsonl")
-    sampling = SamplingParams(**{**OmegaConf.to_container(cfg.generation.sampling),
+    sampling = SamplingParams(**{**OmegaConf.to_container(cfg.generation.sampling, resolve=True),
                                  **({"max_new_tokens": rpm.max_new_tokens} if rpm.max_new_tokens else {})},
                               stop=rpm.stop)
     return path, cache, sampling
@@ -75,7 +75,8 @@ def _response_cache(cfg: DictConfig, rpm: RPMSpec) -> tuple[Path, JsonlCache, Sa
 def responses_of(cfg: DictConfig, rpm: RPMSpec, subsets, progress) -> dict[str, list[str]]:
     """The RPM's responses through the configured generator and sampling, cached under ``paths.cache_dir``."""
     path, cache, sampling = _response_cache(cfg, rpm)
-    generator = functools.cache(lambda: instantiate(cfg.generation.generator)(path))  # loaded on the first miss
+    # Loaded on the first miss, prompting as the RPM's run did (model.chat_template).
+    generator = functools.cache(lambda: instantiate(cfg.generation.generator)(path, chat_template=rpm.chat_template))
     out = rpm_responses(rpm, subsets, cache, sampling, generator, cfg.data.max_prompt_tokens, progress)
     del generator
     gc.collect()
@@ -85,7 +86,7 @@ def responses_of(cfg: DictConfig, rpm: RPMSpec, subsets, progress) -> dict[str, 
 def entropies_of(cfg: DictConfig, rpm: RPMSpec, subsets) -> dict:
     """The RPM's own entropies along its cached responses (theorem 3.4's H_hat), cached per pair."""
     path, cache, sampling = _response_cache(cfg, rpm)
-    model, tokenizer = load_model(str(path))
+    model, tokenizer = load_model(str(path), chat_template=rpm.chat_template)
     scorer = CachedScorer(model, tokenizer, JsonlCache(Path(cfg.paths.cache_dir) / "entropies" /
                                                       f"{model_fingerprint(path)}-float32.jsonl"),
                           "mean", cfg.estimator.batch_size)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from pathlib import Path
 
@@ -82,10 +83,12 @@ def train(cfg: DictConfig) -> dict[str, float]:
     if cfg.method.get("module") is None:  # nothing to fit (ICL): the prepare steps made the RPM
         log.info("method %s trains no weights; its RPM is described in %s", cfg.method.name, run_dir / "config.yaml")
         return {}
-    module = instantiate(cfg.method.module)(
-        model_path=model_path, dtype=training_dtype(cfg),
-        lora=OmegaConf.to_container(cfg.model.lora) if cfg.model.lora else None,
-    )
+    build = instantiate(cfg.method.module)
+    extra = {}
+    if "chat_template" in inspect.signature(build).parameters:  # RPM methods; CoRL's modules keep their template
+        extra["chat_template"] = cfg.model.get("chat_template")
+    module = build(model_path=model_path, dtype=training_dtype(cfg),
+                   lora=OmegaConf.to_container(cfg.model.lora) if cfg.model.lora else None, **extra)
     datamodule = instantiate(cfg.method.datamodule)
     datamodule.connect(module.tokenizer)
     ckpt_path = None
