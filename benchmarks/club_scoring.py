@@ -9,7 +9,9 @@ features) against the same N golden responses with the same model:
 - naive: one forward pass per pair through ``sequence_logprobs``, logits only at response positions;
 - shared prefix: ``cross_logprobs``, each context's KV cache built once and shared by all N responses.
 
-Prints pairs/s of each, the ratios and the largest absolute difference from the shared-prefix matrix.
+Prints pairs/s of each, the ratios and the largest absolute difference from the shared-prefix matrix, and
+the FLOP ideal of this shape: the tokens a forward pass must process at least (each context once, each
+response once per context) against the tokens the per-pair passes process (context + response per pair).
 """
 
 from __future__ import annotations
@@ -75,6 +77,10 @@ def main() -> None:
     if not args.skip_textbook:
         rows.append(("textbook naive per pair", *per_pair(textbook)))
     print(f"{'method':<28}{'seconds':>10}{'pairs/s':>12}{'shared prefix speed-up':>26}{'max |diff|':>12}")
+    ctx_tokens, resp_tokens = sum(map(len, contexts)), sum(map(len, responses))
+    ideal, per_pair_tokens = ctx_tokens + n * resp_tokens, n * ctx_tokens + n * resp_tokens
+    print(f"FLOP ideal: {ideal} tokens through the model (contexts once + N x responses) vs {per_pair_tokens} per "
+          f"pair: at most {per_pair_tokens / ideal:.2f}x from sharing the prefix at this shape")
     for name, matrix, seconds in rows:
         print(f"{name:<28}{seconds:>10.2f}{n * n / seconds:>12.1f}{seconds / t_cached:>25.2f}x"
               f"{(matrix - cached).abs().max().item():>12.2e}")

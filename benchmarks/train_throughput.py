@@ -40,6 +40,7 @@ it exceeds the core count.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import tempfile
@@ -255,7 +256,7 @@ def compare_sft(args, tokenizer, train, root: str) -> Row:
     return Row("SFT tokens/s, ours / TRL", ours.steps, ours.rate, theirs.rate, ours.rate / theirs.rate,
                spread([a.rate / b.rate for a, b in zip(*runs, strict=True)]),
                f"{ours.tokens / ours.steps:.0f} vs {theirs.tokens / theirs.steps:.0f} non-pad tokens/step, "
-               f"rows of {mean_len:.0f} tokens; TRL's rows identical to ours: {same}/{len(rows)}")
+               f"rows of {mean_len:.0f} tokens; TRL's rows identical to ours: {same}/{len(rows)}" + peak_note())
 
 
 # ---- GRPO -------------------------------------------------------------------------------------------------
@@ -307,18 +308,45 @@ def compare_grpo(args, tokenizer, train, root: str) -> Row:
     return Row("GRPO s/step, TRL / ours", ours.steps, ours.step_s, theirs.step_s, theirs.step_s / ours.step_s,
                spread([b.step_s / a.step_s for a, b in zip(*runs, strict=True)]),
                f"{args.batch // args.generations} prompts x {args.generations}, prompts of {mean_prompt:.0f} tokens; "
-               f"mean completion {ours.extra:.1f} vs {theirs.extra:.1f} tokens; same prompt ids: {same}/{len(prompts)}")
+               f"mean completion {ours.extra:.1f} vs {theirs.extra:.1f} tokens; same prompt ids: {same}/{len(prompts)}"
+               + peak_note())
 
 
 # ---- main -------------------------------------------------------------------------------------------------
+
+PEAKS: dict[str, list[float]] = {"ours": [], "trl": []}  # peak resident GiB of each run, per side
+
+
+def with_peak(side: str, run):
+    """Run ``run()`` with the process's peak resident set reset first (Linux ``clear_refs`` 5); note its peak."""
+    from remid.plan.measure import peak_rss_bytes
+
+    gc.collect()
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+    except OSError:  # not Linux: the peak is the process's so far
+        pass
+    result = run()
+    PEAKS[side].append(peak_rss_bytes() / 2**30)
+    return result
+
+
+def peak_note() -> str:
+    ours, trl = (max(PEAKS[k]) if PEAKS[k] else float("nan") for k in ("ours", "trl"))
+    for values in PEAKS.values():
+        values.clear()
+    return f"; peak RSS {ours:.2f} vs {trl:.2f} GiB"
+
 
 def alternate(rounds: int, ours, trl) -> tuple[list[Measured], list[Measured]]:
     """``rounds`` runs of each side, ours first in even rounds and TRL first in odd ones (a shared machine's
     load drifts: alternating keeps the drift from favouring one side)."""
     mine, theirs = [], []
     for r in range(rounds):
-        for side in ((ours, mine), (trl, theirs)) if r % 2 == 0 else ((trl, theirs), (ours, mine)):
-            side[1].append(side[0](r))
+        for name, run, out in (("ours", ours, mine), ("trl", trl, theirs)) if r % 2 == 0 else \
+                (("trl", trl, theirs), ("ours", ours, mine)):
+            out.append(with_peak(name, lambda run=run, r=r: run(r)))
     return mine, theirs
 
 

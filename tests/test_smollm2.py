@@ -139,3 +139,40 @@ def test_one_lora_sft_step_and_evaluation_with_the_llm_judge(tmp_path, hydra_ctx
     from remid.verify import main as verify
 
     assert verify([str(cfg.run_dir), "--entries", "2"]) == 0
+
+
+TABLE20 = ["sft", "icl", "da", "dpo", "rft", "rl", "thinking_sft", "thinking_rl", "ours"]
+SMALL = ["model=smollm2_135m", "data.max_prompt_tokens=512"]
+CORL = ["method=corl", "data.train_limit=2", "method.module.iterations=1", "method.module.epochs_per_phase=1",
+        "method.module.sft_epochs=1", "method.module.grpo.num_generations=2", "method.datamodule.batch_size=2",
+        "method.module.reasoner.max_new_tokens=16", "method.module.policy.max_new_tokens=12",
+        "method.module.reasoning.max_new_tokens=16", "method.module.generation_batch_size=4"]
+
+
+@pytest.fixture(scope="module")
+def smollm2_runs(tmp_path_factory):
+    from conftest import method_trainer
+
+    return method_trainer(tmp_path_factory.mktemp("smollm2_runs"), SMALL)
+
+
+@pytest.mark.skipif(not os.environ.get("REMID_SMOLLM2_ALL"), reason="REMID_SMOLLM2_ALL=1: every method on SmolLM2")
+@pytest.mark.parametrize("method", TABLE20)
+def test_every_table20_method_trains_a_few_steps(smollm2_runs, method):
+    cfg, _ = smollm2_runs(method)
+    assert (Path(cfg.run_dir) / "config.yaml").exists()
+    if cfg.method.get("module") is not None:
+        assert (Path(cfg.run_dir) / "hf" / "config.json").exists()
+
+
+@pytest.mark.skipif(not os.environ.get("REMID_SMOLLM2_ALL"), reason="REMID_SMOLLM2_ALL=1: every method on SmolLM2")
+def test_corl_runs_each_phase_on_smollm2(tmp_path, hydra_ctx, read_metric):
+    from conftest import FAST
+
+    from remid.run.train import train
+
+    cfg = hydra_ctx("train", [*FAST, "logger=csv", f"paths.runs_dir={tmp_path}", "trainer.max_steps=-1", *SMALL, *CORL])
+    train(cfg)
+    for role in ("reasoner", "policy"):  # the SFT phase's export and the final (GRPO) one, per module
+        assert (Path(cfg.run_dir) / f"hf_{role}_sft" / "config.json").exists()
+        assert (Path(cfg.run_dir) / f"hf_{role}" / "config.json").exists()
