@@ -93,16 +93,23 @@ def build_venv(venv: Path, rebuild: bool = False) -> None:
     (venv / "remid-plan.json").write_text(plan_marker(plan))
 
 
-def local_checkpoint(spec: str) -> str | None:
-    """The checkpoint directory ``spec`` resolves to on this machine, or None (no hub: HF_HUB_OFFLINE)."""
+def find_checkpoint(spec: str) -> tuple[str | None, str]:
+    """``(directory, "")`` of the checkpoint ``spec`` resolves to on this machine, or ``(None, why not)``.
+    No hub (HF_HUB_OFFLINE): a hub id without a local folder is not found."""
     sys.path.insert(0, str(ROOT))
     from remid.models.loading import resolve_model_path
 
     try:
         path = Path(resolve_model_path(spec))
-    except (FileNotFoundError, ValueError):
-        return None
-    return str(path) if (path / "config.json").exists() else None
+    except (FileNotFoundError, ValueError, ImportError) as exc:
+        return None, str(exc)
+    if not (path / "config.json").exists():
+        return None, f"resolve_model_path gave {str(path)!r}, no config.json there"
+    return str(path), ""
+
+
+def local_checkpoint(spec: str) -> str | None:
+    return find_checkpoint(spec)[0]
 
 
 def engine_env(threads: int) -> dict[str, str]:
@@ -198,9 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     lines, failed = [], False
     for spec in args.models:
-        path = local_checkpoint(spec)
+        path, why = find_checkpoint(spec)
         if path is None:
-            lines.append(f"SKIP {spec}: no checkpoint on this machine (resolve_model_path found no config.json)")
+            lines.append(f"SKIP {spec}: no checkpoint on this machine ({why})")
             print(lines[-1], flush=True)
             continue
         out = args.out / f"{spec.replace(':', '_').replace('/', '_')}.json"
