@@ -28,9 +28,10 @@ def engine_module(model, tok) -> types.ModuleType:
 
         def generate(self, prompts, params, use_tqdm=False):
             results = []
-            for prompt in prompts:
+            for k, prompt in enumerate(prompts):  # one SamplingParams per prompt, or one for all (as vLLM)
+                p = params[k] if isinstance(params, list) else params
                 ids = torch.tensor([prompt["prompt_token_ids"]])
-                out = engine.generate(input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=params.max_tokens,
+                out = engine.generate(input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=p.max_tokens,
                                       do_sample=False, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
                 text = tok.decode(out[0, ids.shape[1]:], skip_special_tokens=True)
                 results.append(types.SimpleNamespace(outputs=[types.SimpleNamespace(text=text)]))

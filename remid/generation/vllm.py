@@ -25,6 +25,7 @@ from remid.generation.base import Completion, SamplingParams, cut_at_stop
 from remid.models.chat import encode_context
 
 log = logging.getLogger(__name__)
+SEED_STRIDE = 1_000_003  # seeds per SamplingParams.seed: distinct blocks for up to ~1M samples of one call
 
 
 class VLLMGenerator:
@@ -101,12 +102,16 @@ class VLLMGenerator:
                         "data.max_prompt_tokens first (remid.models.chat.fit_prompt)", too_long, len(ids), limit)
         return [x[-limit:] for x in ids]
 
-    def params(self, sampling: SamplingParams):
-        """vLLM ``SamplingParams`` for ``sampling``; ``top_k=-1`` samples the full distribution, as ``HFGenerator``."""
+    def params(self, sampling: SamplingParams, index: int = 0):
+        """vLLM ``SamplingParams`` for the ``index``-th context of a call; ``top_k=-1`` samples the full
+        distribution, as ``HFGenerator``. vLLM seeds a request's ``n`` samples ``seed, seed + 1, ...``, so
+        one seed for every context would give every context the same random numbers (correlated rollouts
+        across prompts): each context gets its own block of ``n`` seeds, fixed by ``sampling.seed``."""
+        seed = (sampling.seed * SEED_STRIDE + index * sampling.n) % 2**31
         return self._vllm.SamplingParams(
             n=sampling.n, temperature=sampling.temperature, top_p=sampling.top_p, top_k=-1,
             max_tokens=sampling.max_new_tokens, repetition_penalty=sampling.repetition_penalty,
-            stop=list(sampling.stop) or None, seed=sampling.seed,
+            stop=list(sampling.stop) or None, seed=seed,
         )
 
     def _outputs(self, contexts: list[str], sampling: SamplingParams, progress) -> list[list]:
@@ -115,7 +120,8 @@ class VLLMGenerator:
         for start in range(0, len(contexts), self.batch_size):
             chunk = contexts[start:start + self.batch_size]
             prompts = [{"prompt_token_ids": ids} for ids in self.prompt_ids(chunk, sampling.max_new_tokens)]
-            results = self.llm.generate(prompts, self.params(sampling), use_tqdm=False)
+            params = [self.params(sampling, start + k) for k in range(len(chunk))]
+            results = self.llm.generate(prompts, params, use_tqdm=False)
             outputs.extend(sorted(r.outputs, key=lambda o: getattr(o, "index", 0)) for r in results)
             if progress is not None:
                 progress(len(chunk))
