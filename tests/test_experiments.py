@@ -40,6 +40,18 @@ RECIPES = {
     "sweep_tiny": [("sweep", ["models=[tiny_qwen3,tiny_llama]", "methods=[sft,rl]", "emi=true",
                               'train_overrides=["data.train_limit=256"]', 'evaluate_overrides=["data.eval_limit=32"]',
                               "name=tiny"])],
+    "smollm2_world": [("sweep", [
+        "models=[smollm2_135m]", "methods=[sft]", "emi=false",
+        'train_overrides=["data.train_limit=64", "trainer.max_epochs=1", "+method.datamodule.val_limit=16", '
+        '"data.max_prompt_tokens=768", "model.lr=2.0e-4", "model.lora={r: 8, lora_alpha: 16, lora_dropout: 0.0, '
+        'target_modules: [q_proj, k_proj, v_proj, o_proj]}"]',
+        'evaluate_overrides=["estimator=smollm2", "estimator.reasoning_max_new_tokens=48", "data.eval_limit=8", '
+        '"data.max_prompt_tokens=768", "generation.sampling.max_new_tokens=64", "generation.generator.batch_size=8", '
+        '"analyses.judge=false"]', "name=smollm2_world"])],
+    "smollm2_judge": [("evaluate", [
+        "model=smollm2_135m", "estimator=smollm2", "shift=id", "judge=local", "rpms=[${paths.runs_dir}/sft/smollm2_135m]",
+        "data.eval_limit=8", "data.max_prompt_tokens=768", "generation.sampling.max_new_tokens=64",
+        "generation.generator.batch_size=8", "estimator.reasoning_max_new_tokens=48", "judge.max_tokens=48"])],
 }
 
 
