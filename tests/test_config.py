@@ -14,12 +14,14 @@ def options(group: str) -> list[str]:
 
 
 def test_the_eleven_base_llms_are_configured():
-    real = [m for m in options("model") if not m.startswith("tiny")]
+    # The paper's 11 base LLMs; smollm2_135m is the offline real checkpoint (tests/test_smollm2.py), not one of them.
+    real = [m for m in options("model") if not m.startswith(("tiny", "smollm2"))]
     assert len(real) == 11
     for name in real:
         cfg = OmegaConf.load(CONF / "model" / f"{name}.yaml")
         assert cfg.name == name and cfg.family in {"qwen3", "llama"} and "/" in cfg.name_or_path
         assert "Base" in cfg.name_or_path or cfg.family == "llama"  # pre-trained checkpoints only
+        assert cfg.chat_template is False  # base checkpoints are prompted with plain text
 
 
 @pytest.mark.parametrize("model", options("model"))
