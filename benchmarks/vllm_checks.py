@@ -113,17 +113,18 @@ def brevity(prompts, completions, **columns) -> list[float]:
     return [-len(c) / 100 for c in completions]
 
 
-def sync(hf, gen, contexts, greedy_before: list[list[int]], steps: int = 3) -> dict:
+def sync(hf, gen, contexts, greedy_before: list[list[int]], steps: int = 3, prompts: int = 4,
+         generations: int = 8) -> dict:
     """GRPO steps on the transformers policy from vLLM rollouts, each followed by ``sync_weights``."""
     from remid.methods.grpo import GRPOCore
 
     policy = hf.model
-    core = GRPOCore({"brevity": {"fn": brevity}}, num_generations=8, max_new_tokens=32, stop=STOP)
+    core = GRPOCore({"brevity": {"fn": brevity}}, num_generations=generations, max_new_tokens=32, stop=STOP)
     optimizer = torch.optim.AdamW(policy.parameters(), lr=3e-3)
     start = {n: p.detach().clone() for n, p in policy.named_parameters()}
     times, losses = [], []
     for step in range(steps):
-        rollouts = core.rollout(gen, contexts[:4], seed=100 + step)
+        rollouts = core.rollout(gen, contexts[:prompts], seed=100 + step)
         policy.train()
         loss, _, _ = core.loss(policy, rollouts, hf.tokenizer.pad_token_id)
         optimizer.zero_grad()
@@ -135,9 +136,9 @@ def sync(hf, gen, contexts, greedy_before: list[list[int]], steps: int = 3) -> d
     moved = max(float((p.detach() - start[n]).abs().max()) for n, p in policy.named_parameters())
     result = greedy(hf, gen, contexts)
     changed = sum(a != b for a, b in zip(result["hf_ids"], greedy_before, strict=True))
-    result.update(steps=steps, losses=losses, sync_s=times, max_weight_change=moved, greedy_changed=changed,
+    result.update(steps=steps, prompts=prompts, generations=generations, losses=losses, sync_s=times, max_weight_change=moved, greedy_changed=changed,
                   passed=result["passed"] and changed > 0)
-    result["summary"] = (f"after {steps} GRPO steps (max |dw| {moved:.2e}, {changed}/{len(contexts)} greedy outputs "
+    result["summary"] = (f"after {steps} GRPO steps of {prompts}x{generations} rollouts (max |dw| {moved:.2e}, {changed}/{len(contexts)} greedy outputs "
                          f"changed): {result['summary']}; sync {1000 * min(times):.0f}-{1000 * max(times):.0f} ms")
     return result
 
@@ -226,6 +227,7 @@ def main() -> None:
     parser.add_argument("--path", required=True)
     parser.add_argument("--checks", default=",".join(vp.CHECKS))
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--sync", default="3x4x8", help="STEPSxPROMPTSxGENERATIONS (vllm_parity.sync_size)")
     args = parser.parse_args()
     checks = args.checks.split(",")
     torch.manual_seed(0)
@@ -262,7 +264,7 @@ def main() -> None:
         if "throughput" in checks:
             record("throughput", throughput, hf, gen, samples, contexts)
         if "sync" in checks and "hf_ids" in results.get("greedy", {}):
-            record("sync", sync, hf, gen, contexts[:8], results["greedy"]["hf_ids"])
+            record("sync", sync, hf, gen, contexts[:8], results["greedy"]["hf_ids"], *vp.sync_size(args.sync))
     if "server" in checks:
         from vllm_server_check import server_check
 

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from remid.data.mini import generate
+from remid.data.mini import dialogues, generate
 from remid.data.schema import parse_record
 
 SPLITS = {"IDTrain", "IDTest", "OOD1Test", "OOD2Test", "OOD3Test", "IDDev", "OOD1Dev", "OOD2Dev", "OOD3Dev"}
@@ -125,10 +125,10 @@ def test_user_shift_keeps_real_world_characters(by_tag):
 
 
 def test_character_shift_uses_unseen_fictional_characters(by_tag):
-    real_names = {name for name, *_ in generate.REAL_CHARACTERS}
+    real_names = {name for name, *_ in dialogues.REAL_CHARACTERS}
     id_names = {r["agent_character"]["character_name"] for r in by_tag["IDTrain"] + by_tag["IDTest"]}
     assert id_names <= real_names
-    pool = Counter(entry[1] for entry in generate.FICTIONAL_CHARACTERS)
+    pool = Counter(entry[1] for entry in dialogues.FICTIONAL_CHARACTERS)
     for domain in ("Literature", "Film & Television", "Theater", "Gaming"):
         assert pool[domain] >= 15, domain
         names = {r["agent_character"]["character_name"] for r in by_tag[domain]}
@@ -139,7 +139,7 @@ def test_character_shift_uses_unseen_fictional_characters(by_tag):
 
 
 def test_dialogue_shift_keeps_english_personas_and_real_characters(by_tag):
-    real_names = {name for name, *_ in generate.REAL_CHARACTERS}
+    real_names = {name for name, *_ in dialogues.REAL_CHARACTERS}
     for tag in ("TurnLevelComposition", "WordLevelComposition"):
         for record in by_tag[tag]:
             assert record["agent_character"]["character_name"] in real_names
@@ -195,12 +195,12 @@ def test_variety(by_tag):
 
 
 def test_korean_particles():
-    assert generate._ko_particles("책(을) 읽어요") == "책을 읽어요"
-    assert generate._ko_particles("사과(을) 먹어요") == "사과를 먹어요"
-    assert generate._ko_particles("서울(으로) 가요") == "서울로 가요"
-    assert generate._ko_particles("부산(으로) 가요") == "부산으로 가요"
-    assert generate._ko_particles("교사(이에요)") == "교사예요"
-    assert generate._ko_particles("학생(이에요)") == "학생이에요"
+    assert dialogues._ko_particles("책(을) 읽어요") == "책을 읽어요"
+    assert dialogues._ko_particles("사과(을) 먹어요") == "사과를 먹어요"
+    assert dialogues._ko_particles("서울(으로) 가요") == "서울로 가요"
+    assert dialogues._ko_particles("부산(으로) 가요") == "부산으로 가요"
+    assert dialogues._ko_particles("교사(이에요)") == "교사예요"
+    assert dialogues._ko_particles("학생(이에요)") == "학생이에요"
 
 
 def test_generator_is_deterministic_and_matches_the_shipped_file():

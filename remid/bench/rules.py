@@ -25,7 +25,7 @@ from typing import Any
 
 from remid.bench import prompts as p
 from remid.cache import cache_key
-from remid.data.mini import generate as g
+from remid.data.mini import dialogues as g
 from remid.data.schema import Sample, Turn
 from remid.estimators.reasoner import _keywords
 from remid.llm.rules import RulesBackend, dialogue, sample_facts

@@ -15,7 +15,7 @@ never from the messages, so pipelines built for an LLM teacher run end to end of
   character.
 
 How weak: facts come from matching the persona against the mini benchmark's phrase pools and the
-character against its character tables (``remid.data.mini.generate``), else from keyword extraction
+character against its character tables (``remid.data.mini.dialogues``), else from keyword extraction
 (``remid.estimators.reasoner``); sentences are fixed templates (``remid.llm.rules_text``). It
 teaches the *format* and that replies must use persona and character; it writes no new knowledge.
 """
@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from remid.cache import cache_key
-from remid.data.mini import generate as g
+from remid.data.mini import dialogues as g
 from remid.data.schema import Sample, parse_record
 from remid.estimators.reasoner import _keywords, _tokens, extract_core_features, rule_based_reasoning
 from remid.llm.rules_text import TEXT

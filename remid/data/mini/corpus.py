@@ -6,7 +6,7 @@ languages and the fictional characters before any role-play fine-tuning): conver
 many personas and characters, real-world and fictional, in English, German, Spanish, Chinese,
 Japanese and Korean, written in a few plain-text layouts (chat logs, interviews, forum threads).
 
-It draws from the same phrase pools as the mini benchmark (``generate.py``) with its own seed, so
+It draws from the same phrase pools and dialogue builders as the mini benchmark (``dialogues.py``) with its own seed, so
 the base learns the languages, the characters and how a reply depends on who is talking. No document
 holds a whole test sample: one is rejected (and another drawn) when it contains a golden response of
 IDTest or an OOD subset as a turn, or all turns of such a sample's dialogue context
@@ -24,7 +24,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from remid.data.mini import generate as g
+from remid.data.mini import dialogues as g
+from remid.data.mini.generate import build
 
 CORPUS_SEED = 7_031_977
 POST_TRAIN_SEED = 7_031_978
@@ -42,7 +43,7 @@ TEST_SPLITS = ("IDTest", "OOD1Test", "OOD2Test", "OOD3Test")
 
 def test_texts(data: dict[str, list[dict]] | None = None) -> tuple[set[str], list[tuple[str, ...]]]:
     """Golden responses and dialogue contexts (as turn tuples) of every benchmark test sample."""
-    data = data if data is not None else g.build()
+    data = data if data is not None else build()
     goldens: set[str] = set()
     dialogues: list[tuple[str, ...]] = []
     for split in TEST_SPLITS:

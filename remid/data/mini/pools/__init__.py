@@ -9,5 +9,5 @@ Slots: name, field, practice (per character category), job, struggle, city, spot
 hobby1/detail1, hobby2/detail2, event, and for the project move topic, detail, medium_acc,
 medium_nom, audience, unit.  German/Spanish: field is nominative/accusative with article,
 practice a bare plural; Korean particles are written as (을), (은), (이), (와), (으로)... and
-resolved after formatting by ``remid.data.mini.generate._ko_particles``.
+resolved after formatting by ``remid.data.mini.dialogues._ko_particles``.
 """
