@@ -68,20 +68,23 @@ def greedy(hf, gen, contexts) -> dict:
 
 
 def mean_logprobs(model, context_ids, rows, pad_id: int) -> list[float]:
-    """Per completion, the mean log-prob of its tokens under ``model`` (temperature 1)."""
-    from remid.methods.grpo import completion_logprobs
+    """Per completion, the mean log-prob of its tokens under ``model`` (temperature 1); each context's KV cache is
+    computed once for its completions (remid's shared-prefix scorer), an empty completion scores 0."""
+    from remid.models.logprobs import cross_logprobs
 
-    ctx = [context_ids[i] for i, row in enumerate(rows) for _ in row]
-    comp = [c.token_ids for row in rows for c in row]
+    out = []
     with torch.inference_mode():
-        logps, mask = completion_logprobs(model, ctx, comp, pad_id)
-    return ((logps * mask).sum(-1) / mask.sum(-1).clamp(min=1)).tolist()
+        for ctx, row in zip(context_ids, rows, strict=True):
+            kept = [c.token_ids for c in row if c.token_ids]
+            means = iter(cross_logprobs(model, [ctx], kept, "mean", pad_id)[0].tolist() if kept else [])
+            out += [next(means) if c.token_ids else 0.0 for c in row]
+    return out
 
 
-def sampling(hf, gen, contexts) -> dict:
+def sampling(hf, gen, contexts, n: int = 32) -> dict:
     stop = (*STOP, ".")  # most completions end at a stop string: lengths and end reasons both vary
-    settings = [SamplingParams(max_new_tokens=48, temperature=1.0, n=32, stop=stop, seed=1),
-                SamplingParams(max_new_tokens=48, temperature=0.7, top_p=0.9, n=32, stop=stop, seed=2)]
+    settings = [SamplingParams(max_new_tokens=48, temperature=1.0, n=n, stop=stop, seed=1),
+                SamplingParams(max_new_tokens=48, temperature=0.7, top_p=0.9, n=n, stop=stop, seed=2)]
     ctx_ids, out, passed = hf.prompt_ids(contexts), [], True
     for s in settings:
         a, b = hf.complete(contexts, s), gen.complete(contexts, s)
@@ -227,6 +230,7 @@ def main() -> None:
     parser.add_argument("--path", required=True)
     parser.add_argument("--checks", default=",".join(vp.CHECKS))
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--sampling", default="8x32", help="PROMPTSxN (vllm_parity.sampling_size)")
     parser.add_argument("--sync", default="3x4x8", help="STEPSxPROMPTSxGENERATIONS (vllm_parity.sync_size)")
     args = parser.parse_args()
     checks = args.checks.split(",")
@@ -258,7 +262,8 @@ def main() -> None:
         if "greedy" in checks or "sync" in checks:
             record("greedy", greedy, hf, gen, contexts[:8])
         if "sampling" in checks:
-            record("sampling", sampling, hf, gen, contexts[:8])
+            prompts, n = vp.sampling_size(args.sampling)
+            record("sampling", sampling, hf, gen, contexts[:prompts], n)
         if "scoring" in checks:
             record("scoring", scoring, hf, gen, samples)
         if "throughput" in checks:

