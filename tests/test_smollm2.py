@@ -115,7 +115,7 @@ def test_generation_follows_the_template_and_stops_at_end_of_turn(smollm2):
 
 
 def test_one_lora_sft_step_and_evaluation_with_the_llm_judge(tmp_path, hydra_ctx):
-    """train.py (LoRA) then evaluate.py on its RPM: the SmolLM2 estimator, EMI skipped, the bound, SmolLM2 judging."""
+    """train.py (LoRA) then evaluate.py on its RPM: the SmolLM2 estimator, the bound, SmolLM2 judging, EMI."""
     from remid.run.evaluate import evaluate
     from remid.run.train import train
 
@@ -140,6 +140,12 @@ def test_one_lora_sft_step_and_evaluation_with_the_llm_judge(tmp_path, hydra_ctx
     from remid.verify import main as verify
 
     assert verify([str(cfg.run_dir), "--entries", "2"]) == 0
+    # EMI (definition 3.1) on the same RPM and responses: SmolLM2 as released scores p(y | x) directly.
+    cfg = hydra_ctx("evaluate", ["model=smollm2_135m", "estimator=smollm2_emi", f"paths.runs_dir={runs}", "shift=id",
+                                 "data.eval_limit=2", "generation.sampling.max_new_tokens=16", "analyses.judge=false",
+                                 "estimator.n_boot=50", "logger=none"])
+    emi = evaluate(cfg).models[0].subsets["id"]
+    assert emi.n == 2 and emi.diagnostics and torch.isfinite(torch.tensor(emi.r_emi))
 
 
 TABLE20 = ["sft", "icl", "da", "dpo", "rft", "rl", "thinking_sft", "thinking_rl", "ours"]
