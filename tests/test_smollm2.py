@@ -125,10 +125,11 @@ def test_one_lora_sft_step_and_evaluation_with_the_llm_judge(tmp_path, hydra_ctx
                               "model.lora={r: 4, lora_alpha: 8, target_modules: [q_proj, v_proj]}"])
     metrics = train(cfg)
     assert torch.isfinite(torch.tensor(metrics["train/loss"]))
-    cfg = hydra_ctx("evaluate", ["model=smollm2_135m", "estimator=smollm2", f"paths.runs_dir={runs}", "shift=id",
-                                 "data.eval_limit=2", "generation.sampling.max_new_tokens=16", "judge=local",
-                                 "estimator.reasoning_max_new_tokens=16", "estimator.n_boot=50",
-                                 "estimator.save_matrices=true", "logger=none"])
+    # Both evaluations (R-EMI, then EMI) read the same samples and decode the same responses (cached by the first).
+    same = ["model=smollm2_135m", f"paths.runs_dir={runs}", "shift=id", "data.eval_limit=2",
+            "generation.sampling.max_new_tokens=16", "estimator.n_boot=50", "logger=none"]
+    cfg = hydra_ctx("evaluate", [*same, "estimator=smollm2", "judge=local", "estimator.reasoning_max_new_tokens=16",
+                                 "estimator.save_matrices=true"])
     results = evaluate(cfg)
     estimate = results.models[0].subsets["id"]
     assert estimate.n == 2 and estimate.diagnostics
@@ -141,9 +142,7 @@ def test_one_lora_sft_step_and_evaluation_with_the_llm_judge(tmp_path, hydra_ctx
 
     assert verify([str(cfg.run_dir), "--entries", "2"]) == 0
     # EMI (definition 3.1) on the same RPM and responses: SmolLM2 as released scores p(y | x) directly.
-    cfg = hydra_ctx("evaluate", ["model=smollm2_135m", "estimator=smollm2_emi", f"paths.runs_dir={runs}", "shift=id",
-                                 "data.eval_limit=2", "generation.sampling.max_new_tokens=16", "analyses.judge=false",
-                                 "estimator.n_boot=50", "logger=none"])
+    cfg = hydra_ctx("evaluate", [*same, "estimator=smollm2_emi", "analyses.judge=false"])
     emi = evaluate(cfg).models[0].subsets["id"]
     assert emi.n == 2 and emi.diagnostics and torch.isfinite(torch.tensor(emi.r_emi))
 
