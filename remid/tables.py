@@ -30,6 +30,19 @@ UNINFORMATIVE_NOTE = (f"{UNINFORMATIVE_MARK} the estimator is near chance on thi
                       "numbers on this subset are not informative.")
 
 
+LEXICAL_MARK = "§"
+LEXICAL_NOTE = (f"{LEXICAL_MARK} the estimator ranks own contexts worse than the lexical floor (character n-gram "
+                "TF-IDF between context and golden response, remid.estimators.lexical): it misses dependence that "
+                "plain string matching finds.")
+
+
+def below_floor(est: SubsetEstimate) -> bool:
+    """Whether the estimator's per-response rank of own contexts is worse than the lexical floor's (goldens)."""
+    diag = est.diagnostics or {}
+    ref, lexical = diag.get("ref"), diag.get("lexical_ref")
+    return ref is not None and lexical is not None and ref["column_mean_rank"] > lexical["column_mean_rank"]
+
+
 def uninformative_subsets(results: EvaluationResults) -> list[str]:
     """Subsets (EVAL_SUBSETS order) where some model's estimate is flagged as not informative."""
     flagged = {name for m in results.models for name, e in m.subsets.items() if e.informative is False}
@@ -76,8 +89,8 @@ def estimator_table_markdown(results: EvaluationResults) -> str:
     if not results.models:
         return ""
     first = results.models[0]
-    header = ["Subset", "N", "I(X_R; Y_ref) [95% CI]", "ref rank per response (chance)", "p",
-              "ref rank in row", "ref top-1 in row (chance)", "p (row)",
+    header = ["Subset", "N", "I(X_R; Y_ref) [95% CI]", "ref rank per response (chance)", "p", "p (Holm)",
+              "ref rank in row", "ref top-1 in row (chance)", "p (row)", "lexical floor rank per response / in row",
               *(f"{m.name} rank" for m in results.models), "Informative"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for subset in EVAL_SUBSETS:
@@ -85,12 +98,18 @@ def estimator_table_markdown(results: EvaluationResults) -> str:
         if est is None:
             continue
         ref = (est.diagnostics or {}).get("ref")
+        diag = est.diagnostics or {}
         if ref is None:
-            cells = [f"{est.mi_ref:.3f}", MISSING, MISSING, MISSING, MISSING, MISSING]
+            cells = [f"{est.mi_ref:.3f}", MISSING, MISSING, MISSING, MISSING, MISSING, MISSING]
         else:
+            holm = (diag.get("holm") or {}).get("ref")
             cells = [f"{est.mi_ref:.3f}{_ci(est.mi_ref_ci)}",
-                     f"{ref['column_mean_rank']:.1f} ({ref['chance_rank']:.1f})", f"{ref['column_p_value']:.1g}",
+                     f"{ref['column_mean_rank']:.1f} ({ref['chance_rank']:.1f})" + (
+                         LEXICAL_MARK if below_floor(est) else ""), f"{ref['column_p_value']:.1g}",
+                     MISSING if holm is None else f"{holm:.1g}",
                      f"{ref['mean_rank']:.1f}", f"{ref['top1']:.0%} ({ref['chance_top1']:.0%})", f"{ref['p_value']:.1g}"]
+        lexical = diag.get("lexical_ref")
+        cells.append(MISSING if lexical is None else f"{lexical['column_mean_rank']:.1f} / {lexical['mean_rank']:.1f}")
         ranks = []
         for model in results.models:
             diag = (model.subsets[subset].diagnostics or {}).get("model") if subset in model.subsets else None
@@ -98,6 +117,8 @@ def estimator_table_markdown(results: EvaluationResults) -> str:
         verdict = {True: "yes", False: "NO: near chance", None: "not checked"}[est.informative]
         lines.append("| " + " | ".join([COLUMN_LABELS.get(subset, subset) + f" ({subset})", str(est.n), *cells,
                                          *ranks, verdict]) + " |")
+    if any(below_floor(e) for e in first.subsets.values()):
+        lines += ["", LEXICAL_NOTE]
     return "\n".join(lines)
 
 

@@ -59,22 +59,46 @@ def tokenize_entry(tokenizer, context: str, response: str) -> tuple[list[int], l
                        f"{at}, context has {len(ctx)} tokens)")
 
 
-def rescore(model, ctx: list[int], resp: list[int], reduction: str) -> float:
-    """log p(resp | ctx) from one plain forward pass over the concatenation."""
+def copy_by_hand(ctx: list[int], resp: list[int], order: int) -> list[float]:
+    """The copy distribution of ``remid.estimators.copy`` written out: for each response token, scan the context
+    for the longest suffix (at most ``order`` tokens) of the tokens before it and count what follows."""
+    out = []
+    for t, token in enumerate(resp):
+        p = 0.0
+        for m in range(min(order, t), -1, -1):
+            suffix = resp[t - m:t]
+            follow = [ctx[k] for k in range(m, len(ctx)) if ctx[k - m:k] == suffix]
+            if follow:
+                p = follow.count(token) / len(follow)
+                break
+        out.append(p)
+    return out
+
+
+def rescore(model, ctx: list[int], resp: list[int], reduction: str, copy: dict | None = None) -> float:
+    """log p(resp | ctx) from one plain forward pass over the concatenation (mixed with the copy distribution
+    when the estimator had one: ``copy`` = {weight, order})."""
+    import math
+
     import torch
 
     with torch.no_grad():
         logits = model(input_ids=torch.tensor([ctx + resp], device=model.device)).logits[0].float()  # [C + R, V]
     logprobs = torch.log_softmax(logits[len(ctx) - 1:-1], -1)  # [R, V] positions predicting each response token
     picked = logprobs.gather(-1, torch.tensor(resp, device=logits.device)[:, None]).squeeze(-1)  # [R]
+    if copy and copy.get("weight"):
+        w = float(copy["weight"])
+        picked = torch.tensor([math.log((1 - w) * math.exp(lp) + w * p)
+                               for lp, p in zip(picked.tolist(), copy_by_hand(ctx, resp, int(copy.get("order", 2))),
+                                                strict=True)])
     return float(picked.sum() if reduction == "sum" else picked.mean())
 
 
 def check_entry(model, tokenizer, context: str, response: str, saved: float, reduction: str,
-                dtype: str, atol: float | None) -> list[str]:
+                dtype: str, atol: float | None, copy: dict | None = None) -> list[str]:
     """Problems with one saved matrix entry: tokenization (joint vs apart) and the rescored value."""
     ctx, resp, problem = tokenize_entry(tokenizer, context, response)
-    value = rescore(model, ctx, resp, reduction)
+    value = rescore(model, ctx, resp, reduction, copy)
     limit = tolerance(dtype, reduction, len(resp)) if atol is None else atol
     found = [problem] if problem else []
     if abs(value - saved) > limit:
@@ -122,7 +146,8 @@ def verify(run_dir: str | Path, entries: int = 3, policy: str | None = None, see
             n = saved[kind].shape[0]
             for i, j in rng.integers(0, n, size=(entries, 2)):
                 found = check_entry(model, tokenizer, rows[i]["context"], rows[j][f"{kind}_response"],
-                                    float(saved[kind][i, j]), reduction, dtype, atol)
+                                    float(saved[kind][i, j]), reduction, dtype, atol,
+                                    results.estimator.get("copy"))
                 problems += [f"{stem} {kind}[{i}, {j}]: {p}" for p in found]
         print(f"{stem}: N = {len(rows)}, {2 * entries} entries rescored", flush=True)
     return problems

@@ -21,7 +21,8 @@ def test_every_evaluated_subset_has_a_dev_split_disjoint_from_its_test_split(gro
     test_texts = {s.golden_response for s in tests} | {s.dialogue_context[-1].text for s in tests}
     for name in EVAL_SUBSETS:
         dev = groups[f"{name}_dev"]
-        assert len(dev) >= 48 and all(s.is_dev and s.subset == name for s in dev)
+        # 21-48 per subset: the dev samples sharing text with IDTrain are set apart (test below)
+        assert len(dev) >= 20 and all(s.is_dev and s.subset == name for s in dev)
         assert not {s.sample_id for s in dev} & {s.sample_id for s in tests}
         assert not {s.golden_response for s in dev} & test_texts, name
         assert not {s.dialogue_context[-1].text for s in dev} & test_texts, name
@@ -126,6 +127,19 @@ def test_no_test_sample_reaches_any_training_pool(groups):
             assert not texts & {s.golden_response for s in pool}
             assert not texts & {s.dialogue_context[-1].text for s in pool}
     assert len(groups["id_train"]) == 820 and groups["id_train_test_overlap"]  # the overlap is measured, not hidden
+
+
+def test_dev_shares_with_the_training_pool_no_more_than_test_does(groups):
+    """Decisions are made on dev: no dev sample's golden response or last query is a kept IDTrain sample's
+    (as for test); the clashing ones are set apart under <subset>_dev_train_overlap, measured, not hidden."""
+    from remid.data.readers import sample_texts
+
+    train = sample_texts(groups["id_train"])
+    for name in EVAL_SUBSETS:
+        dev = groups[f"{name}_dev"]
+        assert len(dev) >= 20 and not sample_texts(dev) & train, name
+        assert all(sample_texts([s]) & train for s in groups.get(f"{name}_dev_train_overlap", []))
+    assert groups["id_dev_train_overlap"]  # the shipped benchmark's IDDev repeats IDTrain's last queries
 
 
 @pytest.mark.parametrize("method", ["sft", "sft_direct"])

@@ -9,6 +9,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig
 
 from remid.cache import JsonlCache
+from remid.estimators.copy import copy_mixture
 from remid.estimators.remi import Estimator
 from remid.estimators.scoring import CachedScorer
 from remid.generation.base import SamplingParams
@@ -58,7 +59,7 @@ def build_estimator(cfg: DictConfig, prepare: Callable[[DictConfig], None] | Non
     policy, policy_tok = load_model(est.policy, dtype=est.dtype)
     scorer = CachedScorer(policy, policy_tok,
                           JsonlCache(cache_dir / "scores" / f"{model_fingerprint(est.policy)}-{est.dtype}.jsonl"),
-                          est.reduction, est.batch_size)
+                          est.reduction, est.batch_size, mix=copy_mixture(est.get("copy")))
     seed = cfg.seed if est.get("negatives_seed") is None else est.negatives_seed  # of the sampled negatives
     limits = {"negatives_replace": est.get("negatives_replace", True), "max_prompt_tokens": cfg.data.max_prompt_tokens,
               "response_max_new_tokens": cfg.generation.sampling.max_new_tokens}

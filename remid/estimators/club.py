@@ -117,6 +117,18 @@ def _indices(n: int, n_boot: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
 
 
+def bootstrap_draws(logp: np.ndarray, n_boot: int = 1000, seed: int = 0) -> np.ndarray:
+    """Equation 2 on ``n_boot`` resamples of the samples (as ``bootstrap_mi`` draws them, same seed, same
+    resamples). -> [n_boot]"""
+    logp = _check_matrix(logp)
+    return _resampled_mi(logp, _indices(logp.shape[0], n_boot, seed))
+
+
+def interval(x: np.ndarray) -> tuple[float, float]:
+    """The percentile 95% interval of bootstrap draws ``x`` (NaN draws left out)."""
+    return _interval(x)
+
+
 def _interval(x: np.ndarray) -> tuple[float, float]:
     lo, hi = np.nanpercentile(x, [2.5, 97.5])  # NaN: a resample of one repeated sample (tiny N only)
     return float(lo), float(hi)

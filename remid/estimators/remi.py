@@ -15,6 +15,7 @@ import numpy as np
 from remid.cache import cache_key
 from remid.data.schema import Sample
 from remid.estimators.club import club_mi, club_mi_sampled, identical_pairs, sample_negative_pairs
+from remid.estimators.lexical import lexical_matrix
 from remid.estimators.reasoner import extract_core_features
 from remid.estimators.scoring import CachedScorer
 from remid.generation.base import Generator, SamplingParams
@@ -46,6 +47,9 @@ class SubsetScores:
     logp_model: np.ndarray | None = None  # [N, N] when exact
     logp_ref: np.ndarray | None = None
     extra: dict = field(default_factory=dict)
+    # The lexical floor (remid.estimators.lexical): TF-IDF cosines of raw context i and response j. [N, N] each
+    lexical_model: np.ndarray | None = None
+    lexical_ref: np.ndarray | None = None
 
     @property
     def r_emi(self) -> float:
@@ -185,4 +189,6 @@ class Estimator:
         chosen = self.scorer.reduction
         return SubsetScores(mi_model[chosen], mi_ref[chosen], contexts, list(model_responses), refs,
                             None if logp_model is None else logp_model[chosen],
-                            None if logp_ref is None else logp_ref[chosen], extra)
+                            None if logp_ref is None else logp_ref[chosen], extra,
+                            lexical_model=lexical_matrix(samples, list(model_responses)),
+                            lexical_ref=lexical_matrix(samples, refs))

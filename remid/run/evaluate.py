@@ -20,6 +20,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from remid.analysis.attach import EvaluationContext, attach_analyses
+from remid.analysis.calibration import write_calibration
 from remid.analysis.outputs import write_outputs
 from remid.analysis.summary import baseline_of, compare, summarize, uninformative_warnings
 from remid.cache import JsonlCache
@@ -96,6 +97,20 @@ def entropies_of(cfg: DictConfig, rpm: RPMSpec, subsets) -> dict:
     return out
 
 
+def calibrate_estimator(run_dir: Path, scores: dict[str, SubsetScores], model: ModelResults, seed: int) -> None:
+    """analyses.calibration=true: the known-answer check of the estimator on its cached reference matrices."""
+    if any(s.logp_ref is None for s in scores.values()):
+        raise ValueError("analyses.calibration=true needs the full N x N matrices: set estimator.negatives=null")
+    cal = write_calibration(run_dir, {k: s.logp_ref for k, s in scores.items()},
+                            {k: e.informative for k, e in model.subsets.items()}, seed)
+    failed = [k for k, row in cal["subsets"].items() if not row["passes"]]
+    print(f"Calibration (planted dependence, {run_dir / 'calibration.md'}):\n"
+          + (run_dir / "calibration.md").read_text())
+    if failed:
+        log.warning("calibration: the estimator does not recover planted dependence on %s (not monotone in the "
+                    "re-assigned fraction, or not consistent with 0 with every pair broken)", ", ".join(failed))
+
+
 def evaluate(cfg: DictConfig) -> EvaluationResults | None:
     """Evaluate every RPM in ``cfg.rpms`` on ``cfg.shift.subsets``; write results to ``cfg.run_dir``."""
     if before_launch(cfg, evaluation=True):  # plan=true: print the plan of each phase and stop
@@ -150,6 +165,8 @@ def evaluate(cfg: DictConfig) -> EvaluationResults | None:
         attach_analyses(ctx, model, responses, scores, rpm_entropy)
         if baseline is None:
             baseline = baseline_of(label, scores)
+            if an.get("calibration"):  # the reference matrices are every RPM's: once
+                calibrate_estimator(run_dir, scores, model, cfg.seed)
         else:
             model.comparison = compare(baseline, scores, cfg.estimator.n_boot, cfg.seed)
         models.append(model)
@@ -186,7 +203,8 @@ def report(cfg: DictConfig, run_dir: Path, results: EvaluationResults, tables: d
                            for m in ("r_emi", "mi_model", "mi_ref", "r_emid") if getattr(v, m) is not None}
                 metrics.update({f"{model.name}/{k}/{matrix}_{d}": v.diagnostics[matrix][d]
                                 for k, v in model.subsets.items() if v.diagnostics
-                                for matrix in ("model", "ref") for d in ("mean_rank", "top1", "p_value")})
+                                for matrix in ("model", "ref", "lexical_model", "lexical_ref") if matrix in v.diagnostics
+                                for d in ("mean_rank", "column_mean_rank", "top1", "p_value")})
                 logger.log_metrics(metrics)
             if hasattr(logger, "log_table"):
                 for metric in METRICS:
