@@ -64,9 +64,10 @@ def _embed(embedder, samples: Sequence[Sample], responses: Sequence[str]) -> dic
 
 
 def r_emid_at(id_scores: SubsetScores, ood_scores: SubsetScores) -> Callable[[int], float]:
-    """R-EMID from the first n samples of both subsets' matrices (equation 2 on the leading n x n blocks)."""
+    """R-EMID from the first n samples of both subsets' matrices (CLUB, in the scores' form, on the leading n x n
+    blocks)."""
     def r_emi(s: SubsetScores, n: int) -> float:
-        return club_mi(s.logp_model[:n, :n]) - club_mi(s.logp_ref[:n, :n])
+        return club_mi(s.logp_model[:n, :n], s.club_form) - club_mi(s.logp_ref[:n, :n], s.club_form)
 
     return lambda n: r_emi(id_scores, n) - r_emi(ood_scores, n)
 

@@ -9,6 +9,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig
 
 from remid.cache import JsonlCache
+from remid.estimators.club import CLUB_FORMS
 from remid.estimators.remi import Estimator
 from remid.estimators.scoring import CachedScorer
 from remid.generation.base import SamplingParams
@@ -23,8 +24,10 @@ def generator_dtype(cfg: DictConfig) -> str:
 
 
 def check_estimator_config(est: DictConfig) -> None:
-    """Fail before any work on an unknown ``estimator.reduction`` or a bad ``estimator.negatives``."""
+    """Fail before any work on an unknown ``estimator.reduction`` / ``estimator.club_form`` or a bad
+    ``estimator.negatives``."""
     check_choice(est.reduction, REDUCTIONS, "estimator.reduction")
+    check_choice(est.get("club_form", "paper"), CLUB_FORMS, "estimator.club_form")
     if est.negatives is not None and (not isinstance(est.negatives, int) or est.negatives < 1):
         raise ValueError(f"estimator.negatives must be null or a positive integer, got {est.negatives!r}")
 
@@ -61,7 +64,8 @@ def build_estimator(cfg: DictConfig, prepare: Callable[[DictConfig], None] | Non
                           est.reduction, est.batch_size)
     seed = cfg.seed if est.get("negatives_seed") is None else est.negatives_seed  # of the sampled negatives
     limits = {"negatives_replace": est.get("negatives_replace", True), "max_prompt_tokens": cfg.data.max_prompt_tokens,
-              "response_max_new_tokens": cfg.generation.sampling.max_new_tokens}
+              "response_max_new_tokens": cfg.generation.sampling.max_new_tokens,
+              "club_form": est.get("club_form", "paper")}
     if not est.reasoner:
         return Estimator(scorer, negatives=est.negatives, seed=seed, **limits)
     reasoner = instantiate(cfg.generation.generator)(resolve_model_path(est.reasoner))

@@ -46,6 +46,7 @@ class SubsetScores:
     logp_model: np.ndarray | None = None  # [N, N] when exact
     logp_ref: np.ndarray | None = None
     extra: dict = field(default_factory=dict)
+    club_form: str = "paper"  # the CLUB form mi_model / mi_ref were computed in (remid.estimators.club.CLUB_FORMS)
 
     @property
     def r_emi(self) -> float:
@@ -77,14 +78,17 @@ class Estimator:
     distinct pairs). ``max_prompt_tokens`` (``data.max_prompt_tokens``)
     fits every reasoning and scoring prompt by dropping its oldest dialogue turns.
     ``response_max_new_tokens`` (the RPM's ``generation.sampling.max_new_tokens``) enables
-    ``responses_hit_cap``.
+    ``responses_hit_cap``. ``club_form`` (``estimator.club_form``): equation 2 as written ("paper") or the
+    authors' code ("authors", ``remid.estimators.club.club_mi``).
     """
 
     def __init__(self, scorer: CachedScorer, reasoner: Generator | None = None,
                  reasoner_tokenizer=None, reasoning_cache=None, reasoning_sampling: SamplingParams | None = None,
                  negatives: int | None = None, seed: int = 0, max_prompt_tokens: int | None = None,
-                 response_max_new_tokens: int | None = None, negatives_replace: bool = True) -> None:
+                 response_max_new_tokens: int | None = None, negatives_replace: bool = True,
+                 club_form: str = "paper") -> None:
         self.scorer, self.reasoner = scorer, reasoner
+        self.club_form = club_form
         self.negatives_replace = negatives_replace
         self.reasoner_tokenizer, self.reasoning_cache = reasoner_tokenizer, reasoning_cache
         self.reasoning_sampling = reasoning_sampling or SamplingParams(max_new_tokens=256)
@@ -145,14 +149,14 @@ class Estimator:
         n = len(contexts)
         if self.negatives is None:
             logp = self.scorer.matrices(contexts, responses, progress)
-            return {name: club_mi(m) for name, m in logp.items()}, logp
+            return {name: club_mi(m, self.club_form) for name, m in logp.items()}, logp
         pairs = sample_negative_pairs(n, self.negatives, np.random.default_rng(self.seed), self.negatives_replace)
         diag = self.scorer.pairs_all(contexts, responses, np.stack([np.arange(n)] * 2, axis=1))
         values = self.scorer.pairs_all(contexts, responses, pairs)
         if progress is not None:
             for _ in range(n):
                 progress()
-        return {name: club_mi_sampled(diag[name], pairs, values[name], n) for name in REDUCTIONS}, None
+        return {name: club_mi_sampled(diag[name], pairs, values[name], n, self.club_form) for name in REDUCTIONS}, None
 
     def score(self, samples: list[Sample], model_responses: list[str], reasoning: list[str] | None,
               progress: Callable[[], None] | None = None) -> SubsetScores:
@@ -185,4 +189,4 @@ class Estimator:
         chosen = self.scorer.reduction
         return SubsetScores(mi_model[chosen], mi_ref[chosen], contexts, list(model_responses), refs,
                             None if logp_model is None else logp_model[chosen],
-                            None if logp_ref is None else logp_ref[chosen], extra)
+                            None if logp_ref is None else logp_ref[chosen], extra, self.club_form)
