@@ -224,15 +224,22 @@ def test_authors_corl_rewards_and_records(hydra_ctx):
     assert callable(instantiate(rewards.format.fn)) and cfg.method.datamodule.samples.seed == 42
 
 
-def test_h_hat_from_the_rpm_is_the_max_over_every_evaluated_context():
+def test_h_hat_sums_both_terms_of_theorem_3_4_over_every_evaluated_context():
     import numpy as np
 
-    from remid.estimators.bound import max_entropy
+    from remid.analysis.shift import rpm_h_hat
 
-    h = max_entropy([np.array([0.5, 2.0]), np.array([1.0, 3.0, 0.1])])
-    assert (h["max"], h["argmax"], h["n"]) == (3.0, 3, 5) and h["robust"] == pytest.approx(np.quantile([0.5, 2, 1, 3, 0.1], 0.95))
+    ref = {"id": np.array([0.1, 2.0]), "german": np.array([0.2, 0.0, 1.5])}  # estimator policy, golden responses
+    rpm = {"id": np.array([0.5, 0.2]), "german": np.array([3.0, 0.1, 2.5])}  # the RPM, its own responses
+    h = rpm_h_hat(ref, rpm)
+    # max over x of [H(Q_{Y|x,r}) + H(P_{Y_theta|x,r})]: 4.0 at german's third context (the RPM alone peaks at its first)
+    assert (h["max"], h["argmax"], h["n"]) == (4.0, 4, 5)
+    assert h["robust"] == pytest.approx(np.quantile([0.6, 2.2, 3.2, 0.1, 4.0], 0.95))
+    assert rpm_h_hat(ref, rpm, ("id", "german"), n=1)["max"] == pytest.approx(3.2)  # the curve's first n of each
+    with pytest.raises(ValueError, match="reference-side"):
+        rpm_h_hat({"id": ref["id"]}, rpm)
     with pytest.raises(ValueError, match="NaN"):
-        max_entropy([np.array([0.5, float("nan")])])
+        rpm_h_hat({"id": np.array([np.nan, 0.0])}, {"id": np.array([0.5, 0.1])})
 
 
 def test_evaluated_subsets_hold_no_repeated_golden(groups):
