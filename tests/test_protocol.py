@@ -93,11 +93,28 @@ def test_da_mixes_about_three_new_samples_for_five_originals(tmp_path):
         augment(str(tmp_path / "x.jsonl"), teacher, limit=4, augment_fraction=0.0)
 
 
-def test_corl_decodes_r_as_evaluation_does(hydra_ctx):
-    train = hydra_ctx("train", ["method=corl"])
-    evaluate = hydra_ctx("evaluate", ["estimator=corl"])
-    assert train.method.module.reasoning.max_new_tokens == evaluate.estimator.reasoning_max_new_tokens
-    assert train.method.module.reasoning.repetition_penalty == evaluate.estimator.reasoning_repetition_penalty
+@pytest.mark.parametrize(("model", "limit"), [("tiny_qwen3", 320), ("qwen3_8b", 2048), ("llama3_8b", 2048)])
+def test_corl_decodes_r_with_one_limit_per_model_in_both_phases_and_evaluation(hydra_ctx, model, limit):
+    from remid.estimators.build import reasoning_limit
+
+    train = hydra_ctx("train", ["method=corl", f"model={model}"])
+    evaluate = hydra_ctx("evaluate", ["estimator=corl", f"estimator.base_model={model}"])
+    module = train.method.module
+    assert module.reasoner.max_new_tokens == module.reasoning.max_new_tokens == reasoning_limit(evaluate.estimator) == limit
+    assert module.reasoning.repetition_penalty == evaluate.estimator.reasoning_repetition_penalty
+    assert hydra_ctx("train", ["experiment=corl_qwen3_8b"]).method.module.reasoning.max_new_tokens == 2048
+
+
+def test_traces_missing_the_core_features_marker_are_an_error_naming_the_fix(hydra_ctx):
+    from remid.estimators.remi import check_markers
+    from remid.prompts import CORE_FEATURES_MARKER
+
+    assert hydra_ctx("evaluate", ["estimator=corl"]).estimator.max_missing_marker == 0.2
+    traces = [f"Part 1 ... {CORE_FEATURES_MARKER} warm"] * 4 + ["Part 1 ... cut"]
+    check_markers(traces, 0.2, 320, "id")  # 20%: allowed
+    with pytest.raises(ValueError, match="43% of the reasoning traces on id lack.*estimator.reasoning_max_new_tokens"):
+        check_markers(traces + ["cut again"] * 2, 0.2, 320, "id")
+    check_markers(["cut"], None, 320, "id")  # null: no check
 
 
 def test_authors_negatives_are_distinct_seeded_off_diagonal_pairs(hydra_ctx):

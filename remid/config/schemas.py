@@ -62,7 +62,8 @@ class EstimatorConfig:
     batch_size: int = 16
     dtype: str = "float32"  # precision the policy model scores in
     reasoning_repetition_penalty: float | None = None  # decoding of r = f_R(x) (estimators with a reasoner)
-    reasoning_max_new_tokens: int | None = None
+    reasoning_max_new_tokens: int | None = None  # null: conf/model/<base_model>.yaml's reasoning_max_new_tokens
+    max_missing_marker: float | None = None  # share of traces without the core-features marker that fails (null: off)
     n_boot: int = 1000  # bootstrap resamples of the 95% intervals
     save_matrices: bool = False  # also write each N x N log-prob matrix and the scored texts
     run: str | None = None  # CoRL: the train run holding hf_reasoner / hf_policy

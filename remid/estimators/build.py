@@ -46,6 +46,23 @@ def check_modules(est: DictConfig) -> None:
         raise FileNotFoundError(f"estimator={est.name} needs {' and '.join(missing)}, which do not exist{hint}")
 
 
+def reasoning_limit(est: DictConfig) -> int:
+    """``estimator.reasoning_max_new_tokens``, or (null) the base model's ``reasoning_max_new_tokens``
+    (``conf/model/<base_model>.yaml``): the one limit both CoRL phases decode r with."""
+    if est.get("reasoning_max_new_tokens") is not None:
+        return int(est.reasoning_max_new_tokens)
+    from omegaconf import OmegaConf
+
+    from remid.plan.evaluation import CONF_DIRS
+
+    path = next((d / f"{est.base_model}.yaml" for d in CONF_DIRS if (d / f"{est.base_model}.yaml").exists()), None)
+    value = OmegaConf.load(path).get("reasoning_max_new_tokens") if path is not None else None
+    if value is None:
+        raise ValueError(f"estimator.reasoning_max_new_tokens is null and conf/model/{est.base_model}.yaml sets no "
+                         "reasoning_max_new_tokens: set one of them")
+    return int(value)
+
+
 def build_estimator(cfg: DictConfig, prepare: Callable[[DictConfig], None] | None = None) -> Estimator:
     """The estimator of ``cfg.estimator`` with its score and reasoning caches under ``paths.cache_dir``.
 
@@ -72,7 +89,7 @@ def build_estimator(cfg: DictConfig, prepare: Callable[[DictConfig], None] | Non
     return Estimator(
         scorer, reasoner, reasoner_tokenizer=reasoner.tokenizer if hasattr(reasoner, "tokenizer") else policy_tok,
         reasoning_cache=JsonlCache(cache_dir / "reasoning" / f"{model_fingerprint(est.reasoner)}-{generator_dtype(cfg)}.jsonl"),
-        reasoning_sampling=SamplingParams(max_new_tokens=est.reasoning_max_new_tokens,
+        reasoning_sampling=SamplingParams(max_new_tokens=reasoning_limit(est),
                                           repetition_penalty=est.reasoning_repetition_penalty),
-        negatives=est.negatives, seed=seed, **limits,
+        negatives=est.negatives, seed=seed, max_missing_marker=est.get("max_missing_marker"), **limits,
     )

@@ -70,6 +70,15 @@ def missing_marker_fraction(traces: list[str]) -> float:
     return float(np.mean([CORE_FEATURES_MARKER not in t for t in traces])) if traces else 0.0
 
 
+def check_markers(traces: list[str], threshold: float | None, max_new_tokens: int, subset: str) -> None:
+    """ValueError when more than ``threshold`` of ``traces`` lack the core-features marker (None: no check)."""
+    share = missing_marker_fraction(traces)
+    if threshold is not None and share > threshold:
+        raise ValueError(f"{share:.0%} of the reasoning traces on {subset} lack {CORE_FEATURES_MARKER!r} (allowed "
+                         f"{threshold:.0%}), so r would be the whole trace: raise estimator.reasoning_max_new_tokens "
+                         f"(now {max_new_tokens}; model.reasoning_max_new_tokens for CoRL) or estimator.max_missing_marker")
+
+
 class Estimator:
     """A reasoning generator (optional: ``None`` is plain EMI) and a policy model that scores.
 
@@ -86,8 +95,9 @@ class Estimator:
                  reasoner_tokenizer=None, reasoning_cache=None, reasoning_sampling: SamplingParams | None = None,
                  negatives: int | None = None, seed: int = 0, max_prompt_tokens: int | None = None,
                  response_max_new_tokens: int | None = None, negatives_replace: bool = True,
-                 club_form: str = "paper") -> None:
+                 club_form: str = "paper", max_missing_marker: float | None = None) -> None:
         self.scorer, self.reasoner = scorer, reasoner
+        self.max_missing_marker = max_missing_marker
         self.club_form = club_form
         self.negatives_replace = negatives_replace
         self.reasoner_tokenizer, self.reasoning_cache = reasoner_tokenizer, reasoning_cache
@@ -115,6 +125,8 @@ class Estimator:
         prompts, keys, _ = self._reasoning_prompts(samples)
         traces = generate_cached(self.reasoning_cache, keys, prompts, self.reasoning_sampling, self.reasoner,
                                  progress=progress)
+        check_markers(traces, self.max_missing_marker, self.reasoning_sampling.max_new_tokens,
+                      samples[0].subset if samples else "")
         return [extract_core_features(t) for t in traces]
 
     def reasoning_stats(self, samples: list[Sample]) -> dict[str, float | int]:
