@@ -218,11 +218,19 @@ def test_authors_corl_rewards_and_records(hydra_ctx):
         response_format_reward,
     )
     from remid.data.readers import test_records
+    from remid.prompts import CORE_FEATURES_MARKER
 
-    trace = "\n".join(REASONING_HEADINGS[:-1]) + f"\n{REASONING_HEADINGS[-1]}\n" + "warm " * 300
-    assert reasoning_format_reward([""] * 3, [trace, trace.replace("User Persona", ""), REASONING_HEADINGS[-1]]) == [1.0, 0.0, 0.0]
-    assert CoreFeatureLengthReward()([""] * 2, [trace, trace + " kind" * 400]) == [0.5, 1.0]
-    assert response_format_reward([""] * 3, ["Hi.", "", "x</Agent Response>"]) == [1.0, 0.0, 0.0]
+    block = f'```\n{CORE_FEATURES_MARKER}\n' + "warm " * 300 + "\n```"
+    trace = "\n".join(REASONING_HEADINGS) + "\n" + block
+    # the authors': 0.5 for the core features inside a code block + 0.5 for all seven headings (Summary, Part 2 too)
+    assert reasoning_format_reward([""] * 4, [trace, trace.replace("Summary of Key Information", ""),
+                                              "\n".join(REASONING_HEADINGS) + CORE_FEATURES_MARKER,
+                                              f'"" {CORE_FEATURES_MARKER} warm ""']) == [1.0, 0.5, 0.5, 0.5]
+    # the length reward counts code-block words only (the headings outside do not count)
+    assert CoreFeatureLengthReward()([""] * 3, [trace, trace.replace("```", "") + " kind" * 900,
+                                                block.replace("warm ", "warm " * 3)]) == [pytest.approx(306 / 600), 0.0, 1.0]
+    assert response_format_reward(["", "", "# Task ...\n## Agent Response\n"], ["## Agent Response\nHi.", "Hi.", "Hi."]) \
+        == [1.0, 0.0, 1.0]
     sample = by_subset(load_samples())["id_train"][0]
     reward = ExpMeanReasoningReward("tiny:qwen3", max_prompt_tokens=512)
     value = reward([""], [trace], sample=[sample])[0]
