@@ -249,6 +249,7 @@ def test_analyses_ride_on_each_subset(hydra_ctx, runs_dir, tmp_path):
     assert subsets["german"]["bound"]["delta_p"] == subsets["literature"]["bound"]["delta_p"]  # one RPM, one ID
     # H_hat from the RPM itself: one max over every evaluated context, the same on every subset, its entropies cached
     assert {subsets[n]["bound"]["h_hat_source"] for n in ("german", "literature")} == {"rpm"}
+    assert "proxy" in subsets["german"]["bound"]["h_hat_proxy"] and "H(Q_{Y|x,r})" in subsets["german"]["bound"]["h_hat_how"]
     assert subsets["german"]["bound"]["h_hat"] == subsets["literature"]["bound"]["h_hat"] > 0
     assert list((tmp_path / "cache" / "entropies").glob("*.jsonl"))
     for name in ("german", "literature"):

@@ -22,12 +22,13 @@ def summarize(scores: dict[str, SubsetScores], n_boot: int, seed: int) -> dict[s
     ids = scores.get("id")
     for name, s in scores.items():
         nan = (float("nan"),) * 2
-        cis = bootstrap_mi(s.logp_model, s.logp_ref, n_boot, seed) if exact else {}
+        cis = bootstrap_mi(s.logp_model, s.logp_ref, n_boot, seed, s.club_form) if exact else {}
         r_emid = r_emid_ci = None
         if ids is not None and name != "id":
             r_emid = ids.r_emi - s.r_emi
             if exact:
-                r_emid_ci = bootstrap_remid(ids.logp_model, ids.logp_ref, s.logp_model, s.logp_ref, n_boot, seed)
+                r_emid_ci = bootstrap_remid(ids.logp_model, ids.logp_ref, s.logp_model, s.logp_ref, n_boot, seed,
+                                            s.club_form)
         diagnostics = ({"model": pair_diagnostics(s.logp_model).as_dict(), "ref": pair_diagnostics(s.logp_ref).as_dict()}
                        if exact else {})
         diagnostics.update({f"lexical_{side}": pair_diagnostics(m).as_dict()
@@ -70,8 +71,9 @@ def compare(baseline: Baseline, scores: dict[str, SubsetScores], n_boot: int, se
         base = matrices.get(subset)
         if base is None or s.logp_model is None:
             continue
-        lo, hi = bootstrap_difference(s.logp_model, base, n_boot, seed)
-        out[subset] = {"baseline": name, "diff": club_mi(s.logp_model) - club_mi(base), "ci": [lo, hi]}
+        lo, hi = bootstrap_difference(s.logp_model, base, n_boot, seed, s.club_form)
+        out[subset] = {"baseline": name, "diff": club_mi(s.logp_model, s.club_form) - club_mi(base, s.club_form),
+                       "ci": [lo, hi]}
     return out
 
 

@@ -64,10 +64,12 @@ class EstimatorConfig:
     negatives: int | None = None  # null: the full N x N term; K: diagonal + K random pairs
     negatives_seed: int | None = None  # seed of the sampled negatives (null: the run's seed)
     negatives_replace: bool = True  # K pairs with replacement (false: K distinct pairs, as the authors' code)
+    club_form: str = "paper"  # "paper": equation 2's N^2 term (diagonal included); "authors": off-diagonal only
     batch_size: int = 16
     dtype: str = "float32"  # precision the policy model scores in
     reasoning_repetition_penalty: float | None = None  # decoding of r = f_R(x) (estimators with a reasoner)
-    reasoning_max_new_tokens: int | None = None
+    reasoning_max_new_tokens: int | None = None  # null: conf/model/<base_model>.yaml's reasoning_max_new_tokens
+    max_missing_marker: float | None = None  # share of traces without the core-features marker that fails (null: off)
     # The policy model's copy component (remid.estimators.copy); weight 0: the plain policy model.
     copy: CopyConfig = field(default_factory=lambda: CopyConfig())
     n_boot: int = 1000  # bootstrap resamples of the 95% intervals
