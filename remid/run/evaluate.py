@@ -39,7 +39,7 @@ from remid.progress import progress_bar
 from remid.results import METRICS, EvaluationResults, ModelResults, table_rows
 from remid.run.common import build_logger, closing_wandb
 from remid.tables import significant_differences
-from remid.validation import check_choice
+from remid.validation import ConfigError, check_choice
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +96,28 @@ def entropies_of(cfg: DictConfig, rpm: RPMSpec, subsets) -> dict:
     return out
 
 
+def locate(cfg: DictConfig, spec: str) -> str:
+    """A run named in ``rpms=[...]`` as given when it exists, else against ``paths.runs_dir`` (README's
+    ``runs/sft/tiny_qwen3`` with ``REMID_RUNS`` set); hub ids and prefixed specs unchanged."""
+    path = Path(spec)
+    if path.exists() or path.is_absolute() or ":" in spec:
+        return spec
+    runs = Path(cfg.paths.runs_dir)
+    for candidate in (runs / path, runs.joinpath(*path.parts[1:]) if path.parts[0] == "runs" else None):
+        if candidate is not None and candidate.exists():
+            return str(candidate)
+    return spec
+
+
+def check_trained(cfg: DictConfig, spec: str) -> None:
+    """A train run ``<runs_dir>/<method>/<model>`` that is not there: name the command that makes it."""
+    path, runs = Path(spec), Path(cfg.paths.runs_dir)
+    if path.exists() or path.parent.parent != runs:
+        return
+    raise FileNotFoundError(f"{spec} holds no trained run; train it first: "
+                            f"python train.py method={path.parent.name} model={path.name}")
+
+
 def evaluate(cfg: DictConfig) -> EvaluationResults | None:
     """Evaluate every RPM in ``cfg.rpms`` on ``cfg.shift.subsets``; write results to ``cfg.run_dir``."""
     if before_launch(cfg, evaluation=True):  # plan=true: print the plan of each phase and stop
@@ -103,9 +125,11 @@ def evaluate(cfg: DictConfig) -> EvaluationResults | None:
     run_dir = Path(cfg.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     specs = ([str(Path(cfg.paths.runs_dir) / m / cfg.model.name) for m in cfg.methods] if cfg.get("methods")
-             else list(cfg.rpms or []))
+             else [locate(cfg, str(spec)) for spec in cfg.rpms or []])
     if not specs:
-        raise ValueError("rpms is empty: give at least one RPM (train run dir, checkpoint dir or hub id)")
+        raise ConfigError("rpms is empty: give at least one RPM (train run dir, checkpoint dir or hub id)")
+    for spec in specs:
+        check_trained(cfg, spec)
     rpms = [rpm_spec(spec) for spec in specs]
     for rpm in rpms:
         resolve_model_path(rpm.model)  # fail now, not after the estimator is prepared
