@@ -86,6 +86,7 @@ def user_message(ex: BaseException, config_name: str, overrides: list[str]) -> s
     """What to print for a user error (one or two lines naming the key or file and the fix), else None."""
     from remid.data.readers import DataFormatError
     from remid.data.schema import InvalidRecordsError
+    from remid.llm.client import NoAnswerError
     from remid.validation import ConfigError
 
     if isinstance(ex, ModuleNotFoundError) and ex.name:
@@ -95,7 +96,7 @@ def user_message(ex: BaseException, config_name: str, overrides: list[str]) -> s
         lines = str(ex).splitlines()
         return (f"{lines[0]} {lines[1].strip() if len(lines) > 1 else ''}\n"
                 "  every problem: python -m remid.data.validate FILE (or data.skip_invalid=true)")
-    if isinstance(ex, (ConfigError, DataFormatError, FileNotFoundError)):
+    if isinstance(ex, (ConfigError, DataFormatError, FileNotFoundError, NoAnswerError)):
         return str(ex)
     try:
         return compose_message(ex, config_name, overrides)
