@@ -137,7 +137,7 @@ def policy_prompt(sample: Sample, reasoning: str) -> Prompt:
 
 
 def direct_prompt(sample: Sample) -> Prompt:
-    """Table 18: p(y | x) without reasoning (reasoning-generator reward; the EMI baseline)."""
+    """Table 18: the policy without reasoning, p(y | x) (the EMI baseline); the reasoning reward scores y given x and r."""
     return Prompt(_input_block(sample), "## Agent Response\n", "", _shortening(direct_prompt, sample))
 
 

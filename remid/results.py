@@ -9,6 +9,7 @@ from pathlib import Path
 
 from remid.atomic import write_text_atomic
 from remid.data.schema import EVAL_SUBSETS
+from remid.estimators.diagnostics import ALPHA
 
 # Column labels, in EVAL_SUBSETS order, grouped by shift family. Paper table 20 writes "G." for German and
 # Gaming and "T." for theater and turn-level; here every label names one subset (languages by ISO code).
@@ -38,7 +39,8 @@ class SubsetEstimate:
     r_emid_ci: tuple[float, float] | None = None
     mi_model_ci: tuple[float, float] | None = None
     mi_ref_ci: tuple[float, float] | None = None
-    # Estimator diagnostics per matrix ("model", "ref"): remid.estimators.diagnostics.PairDiagnostics fields.
+    # Estimator diagnostics per matrix ("model", "ref"; and the lexical floor's "lexical_model", "lexical_ref"):
+    # remid.estimators.diagnostics.PairDiagnostics fields; "holm": {"ref", "model"} Holm-corrected column p-values.
     diagnostics: dict[str, dict] | None = None
     # Both reductions' MI terms ("reductions": {"sum"|"mean": {...}}), prompts that lost dialogue turns
     # ("truncated_prompts", "reasoning_truncated_prompts"), shares at the token cap / without the marker.
@@ -56,13 +58,15 @@ class SubsetEstimate:
         """Whether the estimator tells matched from mismatched reference pairs on this subset.
 
         True when each reference response's own context ranks above chance among the contexts
-        scoring it (p < 0.01, the contrast equation 2 makes) and the 95% interval of I(X_R; Y_ref)
+        scoring it (the contrast equation 2 makes; p < 0.01 after Holm's correction across the evaluated
+        subsets, ``diagnostics["holm"]``, or uncorrected where absent) and the 95% interval of I(X_R; Y_ref)
         lies above 0; None when not checked (sampled negatives).
         """
         ref = (self.diagnostics or {}).get("ref")
         if ref is None or self.mi_ref_ci is None:
             return None
-        return bool(ref["informative"]) and self.mi_ref_ci[0] > 0
+        p = (self.diagnostics.get("holm") or {}).get("ref", ref["column_p_value"])
+        return bool(p < ALPHA) and self.mi_ref_ci[0] > 0
 
 
 @dataclass

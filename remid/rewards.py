@@ -230,31 +230,51 @@ class PolicyReward(ScoringModel):
     features). As table 19 reads these probabilities, each is the probability that the frozen reference
     ``model`` answers "100%" (no EOS) after "Percentage: " to the match prompt holding x, r, the golden y
     and a candidate (``remid.prompts.corl_match_prompt``): the ratio is p_ref("100%" | y_i) / p_ref("100%" | y),
-    the golden response scored once per (sample, r) and shared by that prompt's rollouts.
+    the golden response scored once per (sample, r) and shared by that prompt's rollouts. ``reduction``
+    (``table19_ratio``): "sum" (default, the paper's probabilities) or "mean" (the authors' code).
     """
 
     def __init__(self, model: str, max_prompt_tokens: int | None = None, dtype: str = "float32",
-                 batch_size: int = 16) -> None:
+                 batch_size: int = 16, reduction: str = "sum") -> None:
         super().__init__(model, max_prompt_tokens, dtype, batch_size, add_eos=False)
+        self.reduction = check_reduction(reduction)
 
     def __call__(self, prompts: list[str], completions: list[str], **columns) -> list[float | None]:
         samples = _samples(columns, len(completions))
         reasoning = columns.get("reasoning")
         if reasoning is None or len(reasoning) != len(completions):
             raise ValueError("PolicyReward needs columns['reasoning'] with one reasoning text per completion")
-        return table19_ratio(self, samples, list(reasoning), completions).tolist()
+        return table19_ratio(self, samples, list(reasoning), completions, self.reduction).tolist()
 
 
-def table19_ratio(scorer: ScoringModel, samples: list[Sample], reasoning: list[str], candidates: list[str]) -> torch.Tensor:
-    """min(pi_ref(y_i | x, r) / pi_ref(y | x, r), 1) as table 19 reads it (and the authors' code computes it):
-    p_ref("100%" | match prompt holding x, r and the candidate y_i) over the same with the golden y as the
-    candidate (``remid.prompts.corl_match_prompt``). The golden is scored once per (sample, r). [N]"""
+RATIO_REDUCTIONS = ("sum", "mean")
+
+
+def check_reduction(reduction: str) -> str:
+    """``reduction`` of a table-19 ratio reward, or a ValueError naming the key and its choices."""
+    if reduction not in RATIO_REDUCTIONS:
+        raise ValueError(f"the table-19 reward's reduction must be one of {list(RATIO_REDUCTIONS)}, got {reduction!r} "
+                         "(set it in the reward's fn: node, e.g. method.module.policy.rewards.match.fn.reduction)")
+    return reduction
+
+
+def table19_ratio(scorer: ScoringModel, samples: list[Sample], reasoning: list[str], candidates: list[str],
+                  reduction: str = "sum") -> torch.Tensor:
+    """min(pi_ref(y_i | x, r) / pi_ref(y | x, r), 1) as table 19 reads it: p_ref("100%" | match prompt holding
+    x, r and the candidate y_i) over the same with the golden y as the candidate (``remid.prompts.corl_match_prompt``).
+    The golden is scored once per (sample, r). [N]
+
+    ``reduction="sum"`` (default, the paper's reading): p("100%") from the summed log-probs of its tokens.
+    ``"mean"`` (the authors' code): exp of the per-token mean log-prob. Where the tokenizer splits "100%" into
+    k tokens, the sum's ratio is the mean's to the power k: the same order within a group, other advantages.
+    """
+    check_reduction(reduction)
     targets = [MATCH_TARGET] * len(candidates)
     candidate = scorer.logprobs([corl_match_prompt(s, r, c) for s, r, c in zip(samples, reasoning, candidates,
-                                                                                strict=True)], targets)
+                                                                                strict=True)], targets, reduction)
     keys = [(s.sample_id, r) for s, r in zip(samples, reasoning, strict=True)]
     golden = {k: s for k, s in zip(keys, samples, strict=True)}  # one golden score per (sample, r)
     position = {k: i for i, k in enumerate(golden)}
     scored = scorer.logprobs([corl_match_prompt(s, r, s.golden_response) for (_, r), s in golden.items()],
-                             targets[:len(golden)])
+                             targets[:len(golden)], reduction)
     return policy_reward(candidate, scored[[position[k] for k in keys]])  # [N]

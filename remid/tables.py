@@ -53,6 +53,19 @@ MARKS = (
 AVG_NOTE = f"{UNINFORMATIVE_MARK} on Avg.: it averages in subsets where the estimator is near chance."
 
 
+LEXICAL_MARK = "¶"
+LEXICAL_NOTE = (f"{LEXICAL_MARK} the estimator ranks own contexts worse than the lexical floor (character n-gram "
+                "TF-IDF between context and golden response, remid.estimators.lexical): it misses dependence that "
+                "plain string matching finds.")
+
+
+def below_floor(est: SubsetEstimate) -> bool:
+    """Whether the estimator's per-response rank of own contexts is worse than the lexical floor's (goldens)."""
+    diag = est.diagnostics or {}
+    ref, lexical = diag.get("ref"), diag.get("lexical_ref")
+    return ref is not None and lexical is not None and ref["column_mean_rank"] > lexical["column_mean_rank"]
+
+
 def uninformative_subsets(results: EvaluationResults) -> list[str]:
     """Subsets (EVAL_SUBSETS order) where some model's estimate is flagged as not informative."""
     flagged = {name for m in results.models for name, e in m.subsets.items() if e.informative is False}
@@ -139,6 +152,8 @@ def estimator_table_markdown(results: EvaluationResults) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header), *("| " + " | ".join(r) + " |" for r in rows)]
     if results.split_note:
         lines = [f"**{results.split_note.upper()}**", "", *lines]
+    if any(below_floor(e) for e in results.models[0].subsets.values()):
+        lines += ["", LEXICAL_NOTE]
     return "\n".join(lines)
 
 
@@ -154,11 +169,16 @@ def estimator_columns(results: EvaluationResults) -> list[tuple[str, Callable[[S
         (f"{results.mi_name('ref')} [95% CI]",
          lambda e: f"{e.mi_ref:.3f}" + (_ci(e.mi_ref_ci) if (e.diagnostics or {}).get("ref") else "")),
         ("ref rank per response (chance)", lambda e: _ref(e, lambda r: f"{r['column_mean_rank']:.1f} "
-                                                                       f"({r['chance_rank']:.1f})")),
+                                                                       f"({r['chance_rank']:.1f})")
+         + (LEXICAL_MARK if below_floor(e) else "")),
         ("p", lambda e: _ref(e, lambda r: f"{r['column_p_value']:.1g}")),
+        ("p (Holm)", lambda e: _ref(e, lambda r: f"{(e.diagnostics.get('holm') or {}).get('ref', float('nan')):.1g}")),
         ("ref rank in row", lambda e: _ref(e, lambda r: f"{r['mean_rank']:.1f}")),
         ("ref top-1 in row (chance)", lambda e: _ref(e, lambda r: f"{r['top1']:.0%} ({r['chance_top1']:.0%})")),
         ("p (row)", lambda e: _ref(e, lambda r: f"{r['p_value']:.1g}")),
+        ("lexical floor rank per response / in row",
+         lambda e: MISSING if (lex := (e.diagnostics or {}).get("lexical_ref")) is None
+         else f"{lex['column_mean_rank']:.1f} / {lex['mean_rank']:.1f}"),
     ]
 
 

@@ -8,7 +8,15 @@ from __future__ import annotations
 import torch
 
 from remid.data.schema import Sample
-from remid.rewards import POLICY, Reward, ScoringModel, _samples, policy_reward, table19_ratio
+from remid.rewards import (
+    POLICY,
+    Reward,
+    ScoringModel,
+    _samples,
+    check_reduction,
+    policy_reward,
+    table19_ratio,
+)
 
 
 class ResponseOnly:
@@ -53,17 +61,19 @@ class ThinkingResponseReward(ScoringModel):
     """"Ours" (appendix E.2), CoRL's policy reward on one model, read as CoRL reads it (table 19,
     ``table19_ratio``): p_ref("100%" | match prompt with x, r_i and y_i) / p_ref("100%" | same with the golden
     y), capped at 1, r_i and y_i the rollout's thinking and response, under the frozen ``model`` (the
-    ThinkingSFT start). A rollout without a response scores None (not scorable). The literal ratio of
+    ThinkingSFT start). A rollout without a response scores None (not scorable). ``reduction`` as
+    ``table19_ratio``: "sum" (default, the paper's) or "mean" (the authors' code). The literal ratio of
     sequence probabilities is ``ThinkingSequenceRatioReward``."""
 
     add_eos = False
 
     def __init__(self, model: str, max_prompt_tokens: int | None = None, dtype: str = "float32",
-                 batch_size: int = 16) -> None:
+                 batch_size: int = 16, reduction: str = "sum") -> None:
         super().__init__(model, max_prompt_tokens, dtype, batch_size, add_eos=self.add_eos)
+        self.reduction = check_reduction(reduction)
 
     def ratio(self, samples: list[Sample], thinking: list[str], responses: list[str]) -> torch.Tensor:
-        return table19_ratio(self, samples, thinking, responses)
+        return table19_ratio(self, samples, thinking, responses, self.reduction)
 
     def __call__(self, prompts: list[str], completions: list[str], **columns) -> list[float | None]:
         from remid.prompts import split_thinking

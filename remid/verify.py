@@ -2,11 +2,11 @@
 
     python -m remid.verify runs/evaluate/<time> [--entries 3] [--policy PATH]
 
-Needs a run made with ``estimator.save_matrices=true``. For every saved subset matrix it checks
-that equation 2 on the matrix gives the mutual-information terms in results.json, and it rescores
-``--entries`` random entries [i, j] with plain ``transformers``: one forward pass over the saved
-context text followed by the saved response text and EOS, log-probs read off by hand. Exits 1 on
-any disagreement, naming the subset and entry.
+Needs a run made with ``estimator.save_matrices=true``. For every saved subset matrix it checks that
+CLUB in the recorded form (``estimator.club_form``: equation 2, or the authors' off-diagonal mean) gives
+the mutual-information terms in results.json, and it rescores ``--entries`` random entries [i, j] with
+plain ``transformers``: one forward pass over the saved context text followed by the saved response text
+and EOS, log-probs read off by hand. Exits 1 on any disagreement, naming the subset and entry.
 """
 
 from __future__ import annotations
@@ -21,10 +21,16 @@ import numpy as np
 from remid.results import EvaluationResults
 
 
-def club_by_hand(matrix: np.ndarray) -> float:
-    """Equation 2 written out: mean of the diagonal minus mean of all N^2 entries."""
+def club_by_hand(matrix: np.ndarray, form: str = "paper") -> float:
+    """CLUB written out: mean of the diagonal minus mean of all N^2 entries (equation 2, ``form="paper"``) or of
+    the N(N-1) off-diagonal entries (``form="authors"``, the authors' code)."""
     n = matrix.shape[0]
-    return float(sum(matrix[i, i] for i in range(n)) / n - matrix.sum() / n**2)
+    diag = sum(matrix[i, i] for i in range(n))
+    if form == "authors":
+        return float(diag / n - (matrix.sum() - diag) / (n * (n - 1)))
+    if form != "paper":
+        raise ValueError(f"results.json records estimator.club_form {form!r}; expected 'paper' or 'authors'")
+    return float(diag / n - matrix.sum() / n**2)
 
 
 # Largest per-token log-prob difference accepted between evaluate's prefix-cached batched scoring and
@@ -59,22 +65,46 @@ def tokenize_entry(tokenizer, context: str, response: str) -> tuple[list[int], l
                        f"{at}, context has {len(ctx)} tokens)")
 
 
-def rescore(model, ctx: list[int], resp: list[int], reduction: str) -> float:
-    """log p(resp | ctx) from one plain forward pass over the concatenation."""
+def copy_by_hand(ctx: list[int], resp: list[int], order: int) -> list[float]:
+    """The copy distribution of ``remid.estimators.copy`` written out: for each response token, scan the context
+    for the longest suffix (at most ``order`` tokens) of the tokens before it and count what follows."""
+    out = []
+    for t, token in enumerate(resp):
+        p = 0.0
+        for m in range(min(order, t), -1, -1):
+            suffix = resp[t - m:t]
+            follow = [ctx[k] for k in range(m, len(ctx)) if ctx[k - m:k] == suffix]
+            if follow:
+                p = follow.count(token) / len(follow)
+                break
+        out.append(p)
+    return out
+
+
+def rescore(model, ctx: list[int], resp: list[int], reduction: str, copy: dict | None = None) -> float:
+    """log p(resp | ctx) from one plain forward pass over the concatenation (mixed with the copy distribution
+    when the estimator had one: ``copy`` = {weight, order})."""
+    import math
+
     import torch
 
     with torch.no_grad():
         logits = model(input_ids=torch.tensor([ctx + resp], device=model.device)).logits[0].float()  # [C + R, V]
     logprobs = torch.log_softmax(logits[len(ctx) - 1:-1], -1)  # [R, V] positions predicting each response token
     picked = logprobs.gather(-1, torch.tensor(resp, device=logits.device)[:, None]).squeeze(-1)  # [R]
+    if copy and copy.get("weight"):
+        w = float(copy["weight"])
+        picked = torch.tensor([math.log((1 - w) * math.exp(lp) + w * p)
+                               for lp, p in zip(picked.tolist(), copy_by_hand(ctx, resp, int(copy.get("order", 2))),
+                                                strict=True)])
     return float(picked.sum() if reduction == "sum" else picked.mean())
 
 
 def check_entry(model, tokenizer, context: str, response: str, saved: float, reduction: str,
-                dtype: str, atol: float | None) -> list[str]:
+                dtype: str, atol: float | None, copy: dict | None = None) -> list[str]:
     """Problems with one saved matrix entry: tokenization (joint vs apart) and the rescored value."""
     ctx, resp, problem = tokenize_entry(tokenizer, context, response)
-    value = rescore(model, ctx, resp, reduction)
+    value = rescore(model, ctx, resp, reduction, copy)
     limit = tolerance(dtype, reduction, len(resp)) if atol is None else atol
     found = [problem] if problem else []
     if abs(value - saved) > limit:
@@ -104,6 +134,7 @@ def verify(run_dir: str | Path, entries: int = 3, policy: str | None = None, see
     model = AutoModelForCausalLM.from_pretrained(path, dtype=getattr(torch, dtype)).eval()
     tokenizer = AutoTokenizer.from_pretrained(path)
     reduction = results.estimator["reduction"]
+    form = results.estimator.get("club_form", "paper")  # the CLUB form evaluate computed (older runs: equation 2)
     by_file = {matrix_stem(m.name, s): est for m in results.models for s, est in m.subsets.items()}
     rng = np.random.default_rng(seed)
     problems: list[str] = []
@@ -116,13 +147,15 @@ def verify(run_dir: str | Path, entries: int = 3, policy: str | None = None, see
         saved = np.load(npz_path)
         rows = [json.loads(line) for line in (npz_path.parent / f"{stem}.jsonl").open(encoding="utf-8")]
         for kind, reported in (("model", est.mi_model), ("ref", est.mi_ref)):
-            if abs(club_by_hand(saved[kind]) - reported) > 1e-9:
-                problems.append(f"{stem} {kind}: equation 2 gives {club_by_hand(saved[kind]):.6f}, "
+            if abs(club_by_hand(saved[kind], form) - reported) > 1e-9:
+                what = "equation 2" if form == "paper" else "the authors' CLUB form"
+                problems.append(f"{stem} {kind}: {what} gives {club_by_hand(saved[kind], form):.6f}, "
                                 f"results.json says {reported:.6f}")
             n = saved[kind].shape[0]
             for i, j in rng.integers(0, n, size=(entries, 2)):
                 found = check_entry(model, tokenizer, rows[i]["context"], rows[j][f"{kind}_response"],
-                                    float(saved[kind][i, j]), reduction, dtype, atol)
+                                    float(saved[kind][i, j]), reduction, dtype, atol,
+                                    results.estimator.get("copy"))
                 problems += [f"{stem} {kind}[{i}, {j}]: {p}" for p in found]
         print(f"{stem}: N = {len(rows)}, {2 * entries} entries rescored", flush=True)
     return problems

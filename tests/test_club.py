@@ -140,3 +140,61 @@ def test_bootstrap_is_fast():
     start = time.perf_counter()
     bootstrap_mi(model, ref, n_boot=1000)
     assert time.perf_counter() - start < 1.0
+
+
+def test_the_authors_form_averages_the_off_diagonal_pairs_only():
+    # diagonal mean -2; off-diagonal: (-4 - 6 - 5 - 7 - 3 - 8) / 6 = -5.5; authors: -2 - (-5.5) = 3.5
+    assert club_mi(HAND, "authors") == pytest.approx(3.5)
+    assert club_mi(HAND, "paper") == pytest.approx(2.0 / 3.0 * club_mi(HAND, "authors"))  # (N - 1) / N x authors
+    rng = np.random.default_rng(0)
+    logp = rng.normal(size=(7, 7))
+    pairs = sample_negative_pairs(7, 10**6, rng)  # all 42 off-diagonal pairs
+    values = logp[pairs[:, 0], pairs[:, 1]]
+    assert club_mi_sampled(np.diag(logp), pairs, values, 7, "authors") == pytest.approx(club_mi(logp, "authors"))
+    some = sample_negative_pairs(7, 5, rng, replace=False)
+    assert club_mi_sampled(np.diag(logp), some, logp[some[:, 0], some[:, 1]], 7, "authors") == pytest.approx(
+        np.diag(logp).mean() - logp[some[:, 0], some[:, 1]].mean())
+    with pytest.raises(ValueError, match="estimator.club_form"):
+        club_mi(HAND, "diagonal")
+
+
+def test_bootstrap_keeps_the_configured_form():
+    from remid.estimators.club import _resampled_mi
+
+    rng = np.random.default_rng(1)
+    logp = rng.normal(size=(6, 6)) + 2 * np.eye(6)
+    identity = np.arange(6)[None, :]
+    assert _resampled_mi(logp, identity, "authors")[0] == pytest.approx(club_mi(logp, "authors"))
+    assert _resampled_mi(logp, identity, "paper")[0] == pytest.approx(club_mi(logp, "paper"))
+    ref = rng.normal(size=(6, 6))
+    paper, authors = bootstrap_mi(logp, ref, 200, 0), bootstrap_mi(logp, ref, 200, 0, "authors")
+    assert authors["mi_model"][0] > paper["mi_model"][0]  # no diagonal in the negatives: larger MI
+
+
+def test_authors_negatives_sets_the_authors_form_and_verify_recomputes_in_it(hydra_ctx, tmp_path):
+    from remid.analysis.summary import summarize
+    from remid.estimators.build import check_estimator_config
+    from remid.estimators.matrices import save_matrices
+    from remid.estimators.remi import SubsetScores
+    from remid.results import EvaluationResults, ModelResults
+    from remid.verify import verify
+
+    assert hydra_ctx("evaluate", []).estimator.club_form == "paper"
+    cfg = hydra_ctx("evaluate", ["experiment=authors_negatives"])
+    assert cfg.estimator.club_form == "authors"
+    cfg.estimator.club_form = "both"
+    with pytest.raises(ValueError, match="estimator.club_form"):
+        check_estimator_config(cfg.estimator)
+    rng = np.random.default_rng(2)
+    model, ref = rng.normal(size=(4, 4)), rng.normal(size=(4, 4)) + np.eye(4)
+    scores = SubsetScores(club_mi(model, "authors"), club_mi(ref, "authors"), [f"x{i}" for i in range(4)],
+                          ["a", "b", "c", "d"], ["e", "f", "g", "h"], model, ref, club_form="authors")
+    save_matrices(tmp_path, "rpm", "id", scores)
+    estimator = {"policy": "pretrained:remi_tiny_policy", "reduction": "mean", "dtype": "float32",
+                 "club_form": "authors"}
+    EvaluationResults(estimator, [ModelResults("rpm", "sft", "tiny", summarize({"id": scores}, 20, 0))],
+                      "now").to_json(tmp_path / "results.json")
+    assert verify(tmp_path, entries=0) == []
+    EvaluationResults({**estimator, "club_form": "paper"}, [ModelResults("rpm", "sft", "tiny", summarize(
+        {"id": scores}, 20, 0))], "now").to_json(tmp_path / "results.json")
+    assert [p.split(":")[0] for p in verify(tmp_path, entries=0)] == ["rpm__id model", "rpm__id ref"]

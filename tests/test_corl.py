@@ -276,7 +276,7 @@ def test_evaluate_with_the_corl_estimator(compose_ctx, corl_run, tmp_path):
 
     args = [f"paths.cache_dir={tmp_path / 'cache'}", f"run_dir={tmp_path / 'out'}", "shift=id", "data.eval_limit=4",
             "data.max_prompt_tokens=512",
-            "logger=none", "estimator=corl", "estimator.n_boot=20", "estimator.reasoning_max_new_tokens=24",
+            "logger=none", "estimator=corl", "estimator.n_boot=20", "estimator.reasoning_max_new_tokens=24", "estimator.max_missing_marker=null",
             "generation.sampling.max_new_tokens=12", "rpms=['tiny:qwen3']"]
     with pytest.raises(FileNotFoundError, match="python train.py method=corl model=tiny_qwen3"):
         evaluate(compose_ctx("evaluate", [*args, f"paths.runs_dir={tmp_path / 'empty'}"]))
@@ -296,7 +296,7 @@ def test_table_1_ablation_in_one_command(compose_ctx, corl_run, tmp_path):
     results = ablation(compose_ctx("ablation", [f"paths.runs_dir={runs}", f"paths.cache_dir={tmp_path / 'cache'}",
                                                 f"run_dir={tmp_path / 'out'}", "data.eval_limit=4", "logger=none",
                                                 "shift=dialogue", "data.max_prompt_tokens=512",
-                                                "estimator.reasoning_max_new_tokens=12"]))
+                                                "estimator.reasoning_max_new_tokens=12", "estimator.max_missing_marker=null"]))
     assert list(results) == ["CoRL", "w/o CoRL", "w/o Reasoning"]
     for label, r in results.items():
         assert set(r["families"]) == {"id", "dialogue"}, label

@@ -50,6 +50,11 @@ def test_evaluate_two_subsets_writes_results_and_recomputable_matrices(hydra_ctx
         lo, hi = est["r_emi_ci"]
         assert lo <= est["r_emi"] <= hi
     assert subsets["german"]["r_emid"] == pytest.approx(subsets["id"]["r_emi"] - subsets["german"]["r_emi"])
+    # the lexical floor and the Holm-corrected p-values sit beside the estimator's diagnostics
+    for est in subsets.values():
+        assert {"lexical_ref", "lexical_model", "holm"} <= set(est["diagnostics"])
+        assert est["diagnostics"]["holm"]["ref"] >= est["diagnostics"]["ref"]["column_p_value"]
+    assert "lexical floor" in (out / "estimator_table.md").read_text()
     # ... and the matrices with plain transformers from the saved checkpoint and texts
     assert verify(out, entries=3) == []
     assert {p.name for p in out.glob("*.png")} == {"r_emi.png", "r_emid.png"}
@@ -65,6 +70,22 @@ def test_evaluate_two_subsets_writes_results_and_recomputable_matrices(hydra_ctx
     wrong = verify(out, entries=1, policy=str(runs_dir / "sft" / "tiny_qwen3"))
     assert sum("transformers gives" in p for p in wrong) == 4  # 2 subsets x (model, ref) x 1 entry
     assert results.models[0].subsets["german"].r_emid is not None
+
+
+@pytest.mark.slow
+def test_the_copy_component_is_rescored_by_hand(hydra_ctx, runs_dir, tmp_path):
+    """estimator.copy mixes the policy with the context's n-gram copy distribution; remid.verify recomputes
+    both parts independently (plain transformers + a naive copy count) and agrees entry by entry."""
+    plain = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path / "plain"))
+    mixed = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, "estimator.save_matrices=true",
+                              "estimator.copy={weight: 0.9, order: 2}", "analyses.calibration=true"))
+    assert verify(tmp_path / "out", entries=3) == []
+    cal = json.loads((tmp_path / "out" / "calibration.json").read_text())
+    assert set(cal["subsets"]) == {"id", "german"} and (tmp_path / "out" / "calibration.png").exists()
+    assert cal["subsets"]["id"]["planted_rpm_r_emi"]["values"][0] == pytest.approx(0.0)
+    assert mixed.estimator["copy"] == {"weight": 0.9, "order": 2}
+    p, m = plain.models[0].subsets["german"], mixed.models[0].subsets["german"]
+    assert p.mi_ref != pytest.approx(m.mi_ref, abs=1e-6)  # another conditional, other numbers, not the cached ones
 
 
 @pytest.mark.slow
@@ -175,22 +196,25 @@ def test_emi_baseline_scores_without_reasoning(hydra_ctx, runs_dir, tmp_path, ca
 
 @pytest.mark.slow
 def test_default_estimator_beats_chance_on_dev_where_dev_says_it_does(hydra_ctx, runs_dir, tmp_path, capsys):
-    """On dev (N = 24), the default (transductive) estimator scores each reference response best under its own
-    context, well above chance, on ID, a character shift and the turn-level shift; on a user shift it is near
-    chance, and says so. The subsets were picked from the dev diagnostics (docs/protocol.md); the test split
-    is not read."""
-    results = evaluate(hydra_ctx("evaluate", [f"paths.runs_dir={runs_dir}", f"paths.cache_dir={tmp_path / 'cache'}",
-                                              f"run_dir={tmp_path / 'out'}", "shift.subsets=[id,gaming,turn_level,korean]",
-                                              "data.eval_split=dev", "data.eval_limit=24",
-                                              "logger=none", "estimator.n_boot=200",
-                                              "generation.sampling.max_new_tokens=48"]))
+    """On dev (N = 24), the default estimator (held-out modules + copy component) scores each reference
+    response far above chance under its own context on ID, a character shift, the turn-level shift and a user
+    shift (Korean, the hardest on dev); the plain policy model (estimator.copy.weight=0) is near chance on
+    Korean and says so. The subsets were picked from the dev diagnostics (docs/protocol.md); test is not read."""
+    def run(*extra):
+        return evaluate(hydra_ctx("evaluate", [f"paths.runs_dir={runs_dir}", f"paths.cache_dir={tmp_path / 'cache'}",
+                                               f"run_dir={tmp_path / 'out'}", "shift.subsets=[id,gaming,turn_level,korean]",
+                                               "data.eval_split=dev", "data.eval_limit=24", "analyses.bound=false",
+                                               "analyses.divergence=false", "logger=none", "estimator.n_boot=200",
+                                               "generation.sampling.max_new_tokens=48", *extra]))
+    results = run()
     assert results.split == "dev"
-    for subset in ("id", "gaming", "turn_level"):
+    for subset in ("id", "gaming", "turn_level", "korean"):
         est = results.models[0].subsets[subset]
         ref = est.diagnostics["ref"]
         assert ref["column_p_value"] < 0.01 and ref["column_mean_rank"] < 0.8 * ref["chance_rank"], (subset, ref)
         assert est.mi_ref > 0 and est.informative
-    assert results.models[0].subsets["korean"].informative is False
+    plain = run("estimator.copy.weight=0")
+    assert plain.models[0].subsets["korean"].informative is False
     out = capsys.readouterr().out
     assert "Estimator diagnostics" in out and "estimator near chance on korean" in out
     assert "| ID (id) | 24 |" in (tmp_path / "out" / "estimator_table.md").read_text()
@@ -225,6 +249,7 @@ def test_analyses_ride_on_each_subset(hydra_ctx, runs_dir, tmp_path):
     assert subsets["german"]["bound"]["delta_p"] == subsets["literature"]["bound"]["delta_p"]  # one RPM, one ID
     # H_hat from the RPM itself: one max over every evaluated context, the same on every subset, its entropies cached
     assert {subsets[n]["bound"]["h_hat_source"] for n in ("german", "literature")} == {"rpm"}
+    assert "proxy" in subsets["german"]["bound"]["h_hat_proxy"] and "H(Q_{Y|x,r})" in subsets["german"]["bound"]["h_hat_how"]
     assert subsets["german"]["bound"]["h_hat"] == subsets["literature"]["bound"]["h_hat"] > 0
     assert list((tmp_path / "cache" / "entropies").glob("*.jsonl"))
     for name in ("german", "literature"):

@@ -21,7 +21,8 @@ def test_every_evaluated_subset_has_a_dev_split_disjoint_from_its_test_split(gro
     test_texts = {s.golden_response for s in tests} | {s.dialogue_context[-1].text for s in tests}
     for name in EVAL_SUBSETS:
         dev = groups[f"{name}_dev"]
-        assert len(dev) >= 48 and all(s.is_dev and s.subset == name for s in dev)
+        # 21-48 per subset: the dev samples sharing text with IDTrain are set apart (test below)
+        assert len(dev) >= 20 and all(s.is_dev and s.subset == name for s in dev)
         assert not {s.sample_id for s in dev} & {s.sample_id for s in tests}
         assert not {s.golden_response for s in dev} & test_texts, name
         assert not {s.dialogue_context[-1].text for s in dev} & test_texts, name
@@ -93,11 +94,28 @@ def test_da_mixes_about_three_new_samples_for_five_originals(tmp_path):
         augment(str(tmp_path / "x.jsonl"), teacher, limit=4, augment_fraction=0.0)
 
 
-def test_corl_decodes_r_as_evaluation_does(hydra_ctx):
-    train = hydra_ctx("train", ["method=corl"])
-    evaluate = hydra_ctx("evaluate", ["estimator=corl"])
-    assert train.method.module.reasoning.max_new_tokens == evaluate.estimator.reasoning_max_new_tokens
-    assert train.method.module.reasoning.repetition_penalty == evaluate.estimator.reasoning_repetition_penalty
+@pytest.mark.parametrize(("model", "limit"), [("tiny_qwen3", 320), ("qwen3_8b", 2048), ("llama3_8b", 2048)])
+def test_corl_decodes_r_with_one_limit_per_model_in_both_phases_and_evaluation(hydra_ctx, model, limit):
+    from remid.estimators.build import reasoning_limit
+
+    train = hydra_ctx("train", ["method=corl", f"model={model}"])
+    evaluate = hydra_ctx("evaluate", ["estimator=corl", f"estimator.base_model={model}"])
+    module = train.method.module
+    assert module.reasoner.max_new_tokens == module.reasoning.max_new_tokens == reasoning_limit(evaluate.estimator) == limit
+    assert module.reasoning.repetition_penalty == evaluate.estimator.reasoning_repetition_penalty
+    assert hydra_ctx("train", ["experiment=corl_qwen3_8b"]).method.module.reasoning.max_new_tokens == 2048
+
+
+def test_traces_missing_the_core_features_marker_are_an_error_naming_the_fix(hydra_ctx):
+    from remid.estimators.remi import check_markers
+    from remid.prompts import CORE_FEATURES_MARKER
+
+    assert hydra_ctx("evaluate", ["estimator=corl"]).estimator.max_missing_marker == 0.2
+    traces = [f"Part 1 ... {CORE_FEATURES_MARKER} warm"] * 4 + ["Part 1 ... cut"]
+    check_markers(traces, 0.2, 320, "id")  # 20%: allowed
+    with pytest.raises(ValueError, match="43% of the reasoning traces on id lack.*estimator.reasoning_max_new_tokens"):
+        check_markers(traces + ["cut again"] * 2, 0.2, 320, "id")
+    check_markers(["cut"], None, 320, "id")  # null: no check
 
 
 def test_authors_negatives_are_distinct_seeded_off_diagonal_pairs(hydra_ctx):
@@ -126,6 +144,19 @@ def test_no_test_sample_reaches_any_training_pool(groups):
             assert not texts & {s.golden_response for s in pool}
             assert not texts & {s.dialogue_context[-1].text for s in pool}
     assert len(groups["id_train"]) == 820 and groups["id_train_test_overlap"]  # the overlap is measured, not hidden
+
+
+def test_dev_shares_with_the_training_pool_no_more_than_test_does(groups):
+    """Decisions are made on dev: no dev sample's golden response or last query is a kept IDTrain sample's
+    (as for test); the clashing ones are set apart under <subset>_dev_train_overlap, measured, not hidden."""
+    from remid.data.readers import sample_texts
+
+    train = sample_texts(groups["id_train"])
+    for name in EVAL_SUBSETS:
+        dev = groups[f"{name}_dev"]
+        assert len(dev) >= 20 and not sample_texts(dev) & train, name
+        assert all(sample_texts([s]) & train for s in groups.get(f"{name}_dev_train_overlap", []))
+    assert groups["id_dev_train_overlap"]  # the shipped benchmark's IDDev repeats IDTrain's last queries
 
 
 @pytest.mark.parametrize("method", ["sft", "sft_direct"])
@@ -201,11 +232,19 @@ def test_authors_corl_rewards_and_records(hydra_ctx):
         response_format_reward,
     )
     from remid.data.readers import test_records
+    from remid.prompts import CORE_FEATURES_MARKER
 
-    trace = "\n".join(REASONING_HEADINGS[:-1]) + f"\n{REASONING_HEADINGS[-1]}\n" + "warm " * 300
-    assert reasoning_format_reward([""] * 3, [trace, trace.replace("User Persona", ""), REASONING_HEADINGS[-1]]) == [1.0, 0.0, 0.0]
-    assert CoreFeatureLengthReward()([""] * 2, [trace, trace + " kind" * 400]) == [0.5, 1.0]
-    assert response_format_reward([""] * 3, ["Hi.", "", "x</Agent Response>"]) == [1.0, 0.0, 0.0]
+    block = f'```\n{CORE_FEATURES_MARKER}\n' + "warm " * 300 + "\n```"
+    trace = "\n".join(REASONING_HEADINGS) + "\n" + block
+    # the authors': 0.5 for the core features inside a code block + 0.5 for all seven headings (Summary, Part 2 too)
+    assert reasoning_format_reward([""] * 4, [trace, trace.replace("Summary of Key Information", ""),
+                                              "\n".join(REASONING_HEADINGS) + CORE_FEATURES_MARKER,
+                                              f'"" {CORE_FEATURES_MARKER} warm ""']) == [1.0, 0.5, 0.5, 0.5]
+    # the length reward counts code-block words only (the headings outside do not count)
+    assert CoreFeatureLengthReward()([""] * 3, [trace, trace.replace("```", "") + " kind" * 900,
+                                                block.replace("warm ", "warm " * 3)]) == [pytest.approx(306 / 600), 0.0, 1.0]
+    assert response_format_reward(["", "", "# Task ...\n## Agent Response\n"], ["## Agent Response\nHi.", "Hi.", "Hi."]) \
+        == [1.0, 0.0, 1.0]
     sample = by_subset(load_samples())["id_train"][0]
     reward = ExpMeanReasoningReward("tiny:qwen3", max_prompt_tokens=512)
     value = reward([""], [trace], sample=[sample])[0]
@@ -224,15 +263,22 @@ def test_authors_corl_rewards_and_records(hydra_ctx):
     assert callable(instantiate(rewards.format.fn)) and cfg.method.datamodule.samples.seed == 42
 
 
-def test_h_hat_from_the_rpm_is_the_max_over_every_evaluated_context():
+def test_h_hat_sums_both_terms_of_theorem_3_4_over_every_evaluated_context():
     import numpy as np
 
-    from remid.estimators.bound import max_entropy
+    from remid.analysis.shift import rpm_h_hat
 
-    h = max_entropy([np.array([0.5, 2.0]), np.array([1.0, 3.0, 0.1])])
-    assert (h["max"], h["argmax"], h["n"]) == (3.0, 3, 5) and h["robust"] == pytest.approx(np.quantile([0.5, 2, 1, 3, 0.1], 0.95))
+    ref = {"id": np.array([0.1, 2.0]), "german": np.array([0.2, 0.0, 1.5])}  # estimator policy, golden responses
+    rpm = {"id": np.array([0.5, 0.2]), "german": np.array([3.0, 0.1, 2.5])}  # the RPM, its own responses
+    h = rpm_h_hat(ref, rpm)
+    # max over x of [H(Q_{Y|x,r}) + H(P_{Y_theta|x,r})]: 4.0 at german's third context (the RPM alone peaks at its first)
+    assert (h["max"], h["argmax"], h["n"]) == (4.0, 4, 5)
+    assert h["robust"] == pytest.approx(np.quantile([0.6, 2.2, 3.2, 0.1, 4.0], 0.95))
+    assert rpm_h_hat(ref, rpm, ("id", "german"), n=1)["max"] == pytest.approx(3.2)  # the curve's first n of each
+    with pytest.raises(ValueError, match="reference-side"):
+        rpm_h_hat({"id": ref["id"]}, rpm)
     with pytest.raises(ValueError, match="NaN"):
-        max_entropy([np.array([0.5, float("nan")])])
+        rpm_h_hat({"id": np.array([np.nan, 0.0])}, {"id": np.array([0.5, 0.1])})
 
 
 def test_evaluated_subsets_hold_no_repeated_golden(groups):

@@ -87,8 +87,8 @@ def test_estimator_table_and_json_carry_the_diagnostics(tmp_path):
     res = with_diagnostics({"id": True, "german": False})
     table = estimator_table_markdown(res)
     id_row, german_row = cells(table, 2), cells(table, 3)
-    assert id_row[0] == "ID (id)" and id_row[3] == "0.0 (4.5)" and id_row[6] == "100% (10%)" and id_row[-1] == "yes"
-    assert german_row[3] == "4.5 (4.5)" and german_row[5] == "4.5" and german_row[-1] == "NO: near chance"
+    assert id_row[0] == "ID (id)" and id_row[3] == "0.0 (4.5)" and id_row[7] == "100% (10%)" and id_row[-1] == "yes"
+    assert german_row[3] == "4.5 (4.5)" and german_row[6] == "4.5" and german_row[-1] == "NO: near chance"
     res.to_json(tmp_path / "results.json")
     import json
 

@@ -131,3 +131,30 @@ def test_corl_callables(samples):
 
     expected = reasoner.logprobs([policy_prompt(s, f) for s, f in zip(samples, features, strict=True)], golden)
     assert logps == pytest.approx(expected.tolist(), rel=1e-6) and all(v < 0 for v in logps)
+
+
+def test_table19_ratio_sum_is_the_papers_mean_the_authors_and_they_differ_by_the_token_count(samples, hydra_ctx):
+    from remid.prompts import MATCH_TARGET, THINKING_CLOSE, corl_match_prompt
+    from remid.thinking_rewards import ThinkingResponseReward
+
+    golden = samples[0].golden_response
+    candidates = [golden, "Something else entirely.", "No.", golden[: len(golden) // 2]]
+    features = ["Warm, curious, close to the user's hobbies."] * len(candidates)
+    columns = {"sample": [samples[0]] * len(candidates), "reasoning": features}
+    paper = PolicyReward("tiny:qwen3", max_prompt_tokens=512)(["p"] * 4, candidates, **columns)
+    authors_reward = PolicyReward("tiny:qwen3", max_prompt_tokens=512, reduction="mean")
+    authors = authors_reward(["p"] * 4, candidates, **columns)
+    prompts = [corl_match_prompt(samples[0], features[0], c) for c in [golden, *candidates]]
+    mean = authors_reward.logprobs(prompts, [MATCH_TARGET] * 5, "mean")  # the authors: per-token mean, exp, cap 1
+    assert authors == pytest.approx([min(math.exp(float(m - mean[0])), 1.0) for m in mean[1:]], rel=1e-5)
+    k = len(authors_reward.tokenizer(" " + MATCH_TARGET, add_special_tokens=False)["input_ids"])
+    assert k == 3 and min(authors) < 1.0  # "100%" is 3 tokens here: the paper's ratio is the authors' cubed
+    assert paper == pytest.approx([a**k for a in authors], rel=1e-4)
+    thinking = [f"{features[0]}{THINKING_CLOSE}<Agent Response>{c}</Agent Response>" for c in candidates]
+    for reduction, expected in (("sum", paper), ("mean", authors)):
+        ours = ThinkingResponseReward("tiny:qwen3", max_prompt_tokens=512, reduction=reduction)
+        assert ours(["p"] * 4, thinking, sample=columns["sample"]) == pytest.approx(expected, rel=1e-5)
+    with pytest.raises(ValueError, match="reduction"):
+        PolicyReward("tiny:qwen3", reduction="max")
+    assert hydra_ctx("train", ["method=corl"]).method.module.policy.rewards.match.fn.get("reduction", "sum") == "sum"
+    assert hydra_ctx("train", ["experiment=authors_corl"]).method.module.policy.rewards.match.fn.reduction == "mean"

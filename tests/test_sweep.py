@@ -56,7 +56,7 @@ def test_two_model_sweep_trains_evaluates_and_reports_around_a_failed_method(swe
     for path, model in zip(summary["results"], ("tiny_qwen3", "tiny_llama"), strict=True):
         res = EvaluationResults.from_json(path)
         assert [m.name for m in res.models] == [f"{model}/sft"] and set(res.models[0].subsets) == {"id", "german"}
-        assert res.estimator["name"] == "remi_tiny_transductive"
+        assert res.estimator["name"] == "remi_tiny" and res.estimator["copy"]["weight"] == 0.9
     assert {EvaluationResults.from_json(p).estimator["name"] for p in summary["emi_results"]} == {"emi"}
     report_dir = sweep_dir / "report"
     report = json.loads((report_dir / "report.json").read_text())

@@ -76,7 +76,7 @@ def score_variant(cfg: DictConfig, subsets: dict[str, list], label: str = "",
         tokens = sum(len(estimator.scorer.response_ids(s.golden_response, contexts[0])) for s in samples)
         out[name] = {"n": len(samples), "tokens": tokens,
                      "perplexity": math.exp(-float(np.trace(logp["sum"])) / tokens),
-                     "mi_ref": club_mi(logp[reduction]), "diagnostics": pair_diagnostics(logp[reduction]).as_dict()}
+                     "mi_ref": club_mi(logp[reduction], estimator.club_form), "diagnostics": pair_diagnostics(logp[reduction]).as_dict()}
     reasoning_bar.close()
     scoring_bar.close()
     del estimator

@@ -47,15 +47,19 @@ class EvaluationContext:
 def attach_analyses(ctx: EvaluationContext, model: ModelResults, responses: dict[str, list[str]],
                     scores: dict[str, SubsetScores], rpm_entropy: dict[str, np.ndarray] | None = None) -> None:
     """Attach shift severity, theorem 3.4's bound and the judges' scores to ``model``'s subsets. ``rpm_entropy``
-    (the RPM's own entropies per subset): H_hat from the RPM; None: the estimator-policy stand-in."""
+    (the RPM's own entropies per subset): H_hat from both of theorem 3.4's terms, the RPM's and the estimator
+    policy's along the golden responses; None: the estimator-policy stand-in."""
     bounded = ctx.bound and bool(ctx.severity) and "id" in scores  # severity is {} without an ID subset
     delta_p = id_delta(scores["id"], ctx.embedder, ctx.divergence_estimator, ctx.seed) if bounded else None
+    # theorem 3.4's reference side: the estimator policy along each golden response, per token (the RPM side's scale)
+    ref_entropy = ({name: ctx.scorer.entropies_all(s.contexts, s.ref_responses)["mean"] for name, s in scores.items()}
+                   if bounded and rpm_entropy is not None else None)
     for name, est in model.subsets.items():
         est.divergence = ctx.severity.get(name) if ctx.divergence else None
         if bounded and name in ctx.severity:
             est.bound = subset_bound(ctx.scorer, scores["id"], scores[name], ctx.subsets["id"], ctx.subsets[name],
                                      ctx.severity[name], ctx.embedder, delta_p, ctx.divergence_estimator, ctx.seed,
-                                     rpm_entropy=rpm_entropy)
+                                     rpm_entropy=rpm_entropy, ref_entropy=ref_entropy)
     if ctx.judge is not None:
         with progress_bar(total=ctx.judge.units(sum(map(len, ctx.subsets.values()))), desc=f"{model.name}: judge",
                           unit="judgment") as bar:

@@ -46,6 +46,12 @@ class MethodConfig:
 
 
 @dataclass
+class CopyConfig:
+    weight: float = 0.0  # w in q = (1 - w) p_LM + w p_copy, in [0, 1)
+    order: int = 2  # longest context suffix matched before backing off
+
+
+@dataclass
 class EstimatorConfig:
     """``estimator``: the R-EMI / EMI estimator evaluation builds (``conf/estimator/<name>.yaml``)."""
 
@@ -58,10 +64,14 @@ class EstimatorConfig:
     negatives: int | None = None  # null: the full N x N term; K: diagonal + K random pairs
     negatives_seed: int | None = None  # seed of the sampled negatives (null: the run's seed)
     negatives_replace: bool = True  # K pairs with replacement (false: K distinct pairs, as the authors' code)
+    club_form: str = "paper"  # "paper": equation 2's N^2 term (diagonal included); "authors": off-diagonal only
     batch_size: int = 16
     dtype: str = "float32"  # precision the policy model scores in
     reasoning_repetition_penalty: float | None = None  # decoding of r = f_R(x) (estimators with a reasoner)
-    reasoning_max_new_tokens: int | None = None
+    reasoning_max_new_tokens: int | None = None  # null: conf/model/<base_model>.yaml's reasoning_max_new_tokens
+    max_missing_marker: float | None = None  # share of traces without the core-features marker that fails (null: off)
+    # The policy model's copy component (remid.estimators.copy); weight 0: the plain policy model.
+    copy: CopyConfig = field(default_factory=lambda: CopyConfig())
     n_boot: int = 1000  # bootstrap resamples of the 95% intervals
     save_matrices: bool = False  # also write each N x N log-prob matrix and the scored texts
     run: str | None = None  # CoRL: the train run holding hf_reasoner / hf_policy

@@ -1,7 +1,9 @@
 """How much of each evaluated subset occurs in training data: measured, not asserted.
 
-``python -m remid.data.overlap [--eval-limit 48] [--corpus-docs 16000] [--out overlap.md]`` prints, per
-evaluated subset (the first ``eval-limit`` test samples) and per training source, the share of
+``python -m remid.data.overlap [--eval-limit 48] [--corpus-docs 16000] [--split both] [--out overlap.md]`` prints,
+per evaluated subset (the first ``eval-limit`` test samples) and per dev slice decisions are made on
+("<subset>_dev": the first ``eval-limit`` dev samples, as ``data.eval_split=dev`` reads them), and per training
+source, the share of
 
 * golden sentences (sentences over 15 characters of the golden responses) found verbatim in the source,
 * last user queries found verbatim,
@@ -26,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from remid.data.readers import by_subset, load_samples, select_subsets, unique_goldens
-from remid.data.schema import EVAL_SUBSETS, Sample
+from remid.data.schema import DEV_SUFFIX, EVAL_SUBSETS, Sample
 
 SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]?")
 MIN_SENTENCE_CHARS = 15
@@ -122,11 +124,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--eval-limit", type=int, default=48, help="evaluated samples per subset")
     parser.add_argument("--corpus-docs", type=int, default=16000, help="pretraining documents (0: skip the corpus)")
     parser.add_argument("--no-estimator", action="store_true", help="skip the shipped estimator modules' data")
+    parser.add_argument("--split", choices=("test", "dev", "both"), default="both",
+                        help="rows for the test subsets, the dev slices decisions are made on, or both (default)")
     parser.add_argument("--out", default=None, help="also write the Markdown table here")
     args = parser.parse_args(argv)
     benchmark = load_samples(args.source)
     groups = by_subset(benchmark)
-    subsets = select_subsets(benchmark, [n for n in EVAL_SUBSETS if groups.get(n)], args.eval_limit)  # as evaluate
+    subsets: dict[str, list[Sample]] = {}
+    for split in ("test", "dev") if args.split == "both" else (args.split,):
+        suffix = "" if split == "test" else DEV_SUFFIX
+        chosen = select_subsets(benchmark, [n for n in EVAL_SUBSETS if groups.get(n + suffix)], args.eval_limit,
+                                split)  # as evaluate reads them (data.eval_split)
+        subsets.update({name + suffix: samples for name, samples in chosen.items()})
     sources: list[Source] = []
     if args.corpus_docs:
         from remid.data.mini.corpus import documents

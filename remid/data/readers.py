@@ -16,6 +16,9 @@ log = logging.getLogger(__name__)
 ID_DEV_FRACTION = 0.05
 # IDTrain samples sharing a golden response or last user query with a test sample (never trained on).
 TEST_OVERLAP = "id_train_test_overlap"
+# Suffix of the dev samples set apart because their golden response or last user query is also an IDTrain
+# sample's: decisions are made on dev that shares with the training pools no more than test does.
+TRAIN_OVERLAP_SUFFIX = "_train_overlap"
 
 
 class DataFormatError(ValueError):
@@ -131,10 +134,20 @@ def held_out_dev(sample_id: str, fraction: float = ID_DEV_FRACTION) -> bool:
     return int.from_bytes(digest[:8], "big") < fraction * 2**64
 
 
+def sample_texts(samples: Iterable[Sample]) -> set[str]:
+    """The golden responses and last user queries of ``samples``: the texts the split rules compare."""
+    return {text for s in samples
+            for text in (s.golden_response, s.dialogue_context[-1].text if s.dialogue_context else "")} - {""}
+
+
+def shares_text(sample: Sample, texts: set[str]) -> bool:
+    """Whether ``sample``'s golden response or last user query is one of ``texts``."""
+    return bool(sample_texts([sample]) & texts)
+
+
 def test_texts(groups: dict[str, list[Sample]]) -> set[str]:
     """Golden responses and last user queries of every test sample (the 12 evaluated subsets, dev excluded)."""
-    return {text for name in EVAL_SUBSETS for s in groups.get(name, [])
-            for text in (s.golden_response, s.dialogue_context[-1].text if s.dialogue_context else "")} - {""}
+    return sample_texts(s for name in EVAL_SUBSETS for s in groups.get(name, []))
 
 
 def by_subset(samples: Iterable[Sample]) -> dict[str, list[Sample]]:
@@ -144,7 +157,11 @@ def by_subset(samples: Iterable[Sample]) -> dict[str, list[Sample]]:
     IDTrain samples whose golden response or last user query is also a test sample's golden response or
     last query (templated text repeats) are left out of "id_train" and kept under "id_train_test_overlap",
     so no method fine-tunes on a test sample's golden or exact query. Data without an ID dev split
-    (RPGBench) gets one: ``held_out_dev`` moves a deterministic slice of IDTrain to "id_dev"."""
+    (RPGBench) gets one: ``held_out_dev`` moves a deterministic slice of IDTrain to "id_dev".
+
+    The same rule keeps dev as hard as test: a dev sample whose golden response or last user query is also a
+    kept IDTrain sample's is set apart under "<subset>_dev_train_overlap", so no decision is made on text a
+    training pool holds (IDTrain feeds the RPMs and the held-out estimator modules)."""
     groups: dict[str, list[Sample]] = {}
     for sample in samples:
         groups.setdefault(sample.group, []).append(sample)
@@ -160,6 +177,15 @@ def by_subset(samples: Iterable[Sample]) -> dict[str, list[Sample]]:
         train = groups.pop("id_train")
         groups["id_train"] = [s for s in train if not held_out_dev(s.sample_id)]
         groups[f"id{DEV_SUFFIX}"] = [s for s in train if held_out_dev(s.sample_id)]
+    if groups.get("id_train"):
+        train_texts = sample_texts(groups["id_train"])
+        for name in EVAL_SUBSETS:
+            dev = groups.get(f"{name}{DEV_SUFFIX}")
+            if dev:
+                groups[f"{name}{DEV_SUFFIX}"] = [s for s in dev if not shares_text(s, train_texts)]
+                clash = [s for s in dev if shares_text(s, train_texts)]
+                if clash:
+                    groups[f"{name}{DEV_SUFFIX}{TRAIN_OVERLAP_SUFFIX}"] = clash
     return groups
 
 

@@ -91,19 +91,6 @@ def h_hat(entropy_ref_ood: np.ndarray, entropy_model_ood: np.ndarray, quantile: 
             "argmax": int(total.argmax()), "mean": float(total.mean()), "n": int(total.size)}
 
 
-def max_entropy(entropies: Sequence[np.ndarray], quantile: float = 0.95) -> dict:
-    """H_hat as the max of one model's own entropies over all given contexts (several subsets' [N] arrays):
-    theorem 3.4's max over x of the RPM's conditional entropy, estimated on the evaluated contexts. Same keys
-    as ``h_hat`` (``argmax`` indexes the concatenation)."""
-    values = np.concatenate([_check_entropies(e, "entropies") for e in entropies]) if entropies else np.zeros(0)
-    if values.size == 0:
-        raise ValueError("max_entropy needs at least one entropy")
-    if not 0.0 < quantile <= 1.0:
-        raise ValueError(f"quantile must be in (0, 1], got {quantile}")
-    return {"max": float(values.max()), "robust": float(np.quantile(values, quantile)), "quantile": quantile,
-            "argmax": int(values.argmax()), "mean": float(values.mean()), "n": int(values.size)}
-
-
 def _delta_terms(delta_p: float, delta_q: float) -> dict:
     delta_p = _check_term(delta_p, "delta_p", LN2)
     delta_q = _check_term(delta_q, "delta_q", LN2)

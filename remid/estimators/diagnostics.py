@@ -82,3 +82,19 @@ def pair_diagnostics(logp: np.ndarray, alpha: float = ALPHA) -> PairDiagnostics:
                            chance_top1=1 / n, z=z, p_value=p_value, column_mean_rank=float(columns.mean()),
                            column_top1=float((columns == 0).mean()), column_p_value=column_p_value,
                            informative=column_p_value < alpha)
+
+
+def holm(p_values: dict[str, float]) -> dict[str, float]:
+    """Holm's step-down adjusted p-values (Holm, 1979), controlling the family-wise error rate over ``p_values``.
+
+    Sorted ascending, the k-th smallest (k = 0..m-1) becomes max over j <= k of min(1, (m - j) p_(j)).
+
+    >>> holm({"a": 0.01, "b": 0.04, "c": 0.03})
+    {'a': 0.03, 'b': 0.06, 'c': 0.06}
+    """
+    order = sorted(p_values, key=p_values.get)
+    m, running, out = len(order), 0.0, {}
+    for k, name in enumerate(order):
+        running = max(running, min(1.0, (m - k) * p_values[name]))
+        out[name] = running
+    return {name: out[name] for name in p_values}

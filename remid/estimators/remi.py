@@ -15,6 +15,7 @@ import numpy as np
 from remid.cache import cache_key
 from remid.data.schema import Sample
 from remid.estimators.club import club_mi, club_mi_sampled, identical_pairs, sample_negative_pairs
+from remid.estimators.lexical import lexical_matrix
 from remid.estimators.reasoner import extract_core_features
 from remid.estimators.scoring import CachedScorer
 from remid.generation.base import Generator, SamplingParams
@@ -46,6 +47,10 @@ class SubsetScores:
     logp_model: np.ndarray | None = None  # [N, N] when exact
     logp_ref: np.ndarray | None = None
     extra: dict = field(default_factory=dict)
+    club_form: str = "paper"  # the CLUB form mi_model / mi_ref were computed in (remid.estimators.club.CLUB_FORMS)
+    # The lexical floor (remid.estimators.lexical): TF-IDF cosines of raw context i and response j. [N, N] each
+    lexical_model: np.ndarray | None = None
+    lexical_ref: np.ndarray | None = None
 
     @property
     def r_emi(self) -> float:
@@ -69,6 +74,15 @@ def missing_marker_fraction(traces: list[str]) -> float:
     return float(np.mean([CORE_FEATURES_MARKER not in t for t in traces])) if traces else 0.0
 
 
+def check_markers(traces: list[str], threshold: float | None, max_new_tokens: int, subset: str) -> None:
+    """ValueError when more than ``threshold`` of ``traces`` lack the core-features marker (None: no check)."""
+    share = missing_marker_fraction(traces)
+    if threshold is not None and share > threshold:
+        raise ValueError(f"{share:.0%} of the reasoning traces on {subset} lack {CORE_FEATURES_MARKER!r} (allowed "
+                         f"{threshold:.0%}), so r would be the whole trace: raise estimator.reasoning_max_new_tokens "
+                         f"(now {max_new_tokens}; model.reasoning_max_new_tokens for CoRL) or estimator.max_missing_marker")
+
+
 class Estimator:
     """A reasoning generator (optional: ``None`` is plain EMI) and a policy model that scores.
 
@@ -77,14 +91,18 @@ class Estimator:
     distinct pairs). ``max_prompt_tokens`` (``data.max_prompt_tokens``)
     fits every reasoning and scoring prompt by dropping its oldest dialogue turns.
     ``response_max_new_tokens`` (the RPM's ``generation.sampling.max_new_tokens``) enables
-    ``responses_hit_cap``.
+    ``responses_hit_cap``. ``club_form`` (``estimator.club_form``): equation 2 as written ("paper") or the
+    authors' code ("authors", ``remid.estimators.club.club_mi``).
     """
 
     def __init__(self, scorer: CachedScorer, reasoner: Generator | None = None,
                  reasoner_tokenizer=None, reasoning_cache=None, reasoning_sampling: SamplingParams | None = None,
                  negatives: int | None = None, seed: int = 0, max_prompt_tokens: int | None = None,
-                 response_max_new_tokens: int | None = None, negatives_replace: bool = True) -> None:
+                 response_max_new_tokens: int | None = None, negatives_replace: bool = True,
+                 club_form: str = "paper", max_missing_marker: float | None = None) -> None:
         self.scorer, self.reasoner = scorer, reasoner
+        self.max_missing_marker = max_missing_marker
+        self.club_form = club_form
         self.negatives_replace = negatives_replace
         self.reasoner_tokenizer, self.reasoning_cache = reasoner_tokenizer, reasoning_cache
         self.reasoning_sampling = reasoning_sampling or SamplingParams(max_new_tokens=256)
@@ -111,6 +129,8 @@ class Estimator:
         prompts, keys, _ = self._reasoning_prompts(samples)
         traces = generate_cached(self.reasoning_cache, keys, prompts, self.reasoning_sampling, self.reasoner,
                                  progress=progress)
+        check_markers(traces, self.max_missing_marker, self.reasoning_sampling.max_new_tokens,
+                      samples[0].subset if samples else "")
         return [extract_core_features(t) for t in traces]
 
     def reasoning_stats(self, samples: list[Sample]) -> dict[str, float | int]:
@@ -145,14 +165,14 @@ class Estimator:
         n = len(contexts)
         if self.negatives is None:
             logp = self.scorer.matrices(contexts, responses, progress)
-            return {name: club_mi(m) for name, m in logp.items()}, logp
+            return {name: club_mi(m, self.club_form) for name, m in logp.items()}, logp
         pairs = sample_negative_pairs(n, self.negatives, np.random.default_rng(self.seed), self.negatives_replace)
         diag = self.scorer.pairs_all(contexts, responses, np.stack([np.arange(n)] * 2, axis=1))
         values = self.scorer.pairs_all(contexts, responses, pairs)
         if progress is not None:
             for _ in range(n):
                 progress()
-        return {name: club_mi_sampled(diag[name], pairs, values[name], n) for name in REDUCTIONS}, None
+        return {name: club_mi_sampled(diag[name], pairs, values[name], n, self.club_form) for name in REDUCTIONS}, None
 
     def score(self, samples: list[Sample], model_responses: list[str], reasoning: list[str] | None,
               progress: Callable[[], None] | None = None) -> SubsetScores:
@@ -185,4 +205,6 @@ class Estimator:
         chosen = self.scorer.reduction
         return SubsetScores(mi_model[chosen], mi_ref[chosen], contexts, list(model_responses), refs,
                             None if logp_model is None else logp_model[chosen],
-                            None if logp_ref is None else logp_ref[chosen], extra)
+                            None if logp_ref is None else logp_ref[chosen], extra, self.club_form,
+                            lexical_model=lexical_matrix(samples, list(model_responses)),
+                            lexical_ref=lexical_matrix(samples, refs))

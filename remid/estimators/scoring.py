@@ -34,11 +34,15 @@ class CachedScorer:
     truncated answer cannot outscore the whole one (an empty response is the EOS token alone).
     """
 
-    def __init__(self, model, tokenizer, cache: JsonlCache, reduction: str = "mean", batch_size: int = 64) -> None:
+    def __init__(self, model, tokenizer, cache: JsonlCache, reduction: str = "mean", batch_size: int = 64,
+                 mix=None) -> None:
         if reduction not in REDUCTIONS:
             raise ValueError(f"unknown reduction {reduction!r}; expected one of {REDUCTIONS}")
         self.model, self.tokenizer, self.cache = model, tokenizer, cache
         self.reduction, self.batch_size = reduction, batch_size
+        # The copy component (remid.estimators.copy): part of every key, so plain and mixed scores never mix.
+        self.mix = mix
+        self.rules = SCORE_RULES if mix is None else f"{SCORE_RULES}/{mix.key}"
 
     def response_ids(self, response: str, context: str = "") -> list[int]:
         """The scored tokens: ``response`` (led by the context's trailing spaces, see ``remid.models.chat``) + EOS."""
@@ -55,11 +59,11 @@ class CachedScorer:
         digest = _digest(responses)
         out = {name: np.empty((len(contexts), len(responses)), dtype=np.float64) for name in REDUCTIONS}
         for i, context in enumerate(contexts):
-            key = cache_key("row", context, digest, SCORE_RULES)
+            key = cache_key("row", context, digest, self.rules)
             rows = self.cache.get(key)
             if rows is None:
                 values = cross_logprobs(self.model, [encode_context(self.tokenizer, context)], resp_ids, REDUCTIONS,
-                                        self.tokenizer.pad_token_id, self.batch_size)
+                                        self.tokenizer.pad_token_id, self.batch_size, mix=self.mix)
                 rows = {name: values[name][0].tolist() for name in REDUCTIONS}
                 self.cache.put(key, rows)
             for name in REDUCTIONS:
@@ -76,13 +80,13 @@ class CachedScorer:
     @torch.inference_mode()
     def pairs_all(self, contexts: list[str], responses: list[str], pairs: np.ndarray) -> dict[str, np.ndarray]:
         """``{reduction: log p(responses[j] | contexts[i])}`` for each row (i, j) of ``pairs`` [K, 2]. -> [K] each"""
-        keys = [cache_key("pair", contexts[i], responses[j], SCORE_RULES) for i, j in pairs]
+        keys = [cache_key("pair", contexts[i], responses[j], self.rules) for i, j in pairs]
         missing = [k for k, key in enumerate(keys) if key not in self.cache]
         for start in range(0, len(missing), self.batch_size):
             chunk = missing[start:start + self.batch_size]
             ctx = [encode_context(self.tokenizer, contexts[pairs[k][0]]) for k in chunk]
             resp = [self.response_ids(responses[pairs[k][1]], contexts[pairs[k][0]]) for k in chunk]
-            values = sequence_logprobs(self.model, ctx, resp, REDUCTIONS, self.tokenizer.pad_token_id)
+            values = sequence_logprobs(self.model, ctx, resp, REDUCTIONS, self.tokenizer.pad_token_id, self.mix)
             self.cache.put_many([(keys[k], {name: float(values[name][n]) for name in REDUCTIONS})
                                  for n, k in enumerate(chunk)])
         return {name: np.array([self.cache.get(key)[name] for key in keys], dtype=np.float64) for name in REDUCTIONS}

@@ -99,12 +99,24 @@ def reduce_logprobs(scores: torch.Tensor, mask: torch.Tensor, reduction: str) ->
 
 
 def sequence_logprobs(model, context_ids: Sequence[Sequence[int]], response_ids: Sequence[Sequence[int]],
-                      reduction: str | tuple[str, ...] = "sum", pad_id: int = 0) -> torch.Tensor | dict[str, torch.Tensor]:
+                      reduction: str | tuple[str, ...] = "sum", pad_id: int = 0,
+                      mix=None) -> torch.Tensor | dict[str, torch.Tensor]:
     """log p(response | context) for each pair, summed or averaged over response tokens. -> [B]
 
-    A tuple of reductions gives ``{reduction: [B]}`` from one forward pass.
+    A tuple of reductions gives ``{reduction: [B]}`` from one forward pass. ``mix`` (an estimator's copy
+    component, ``remid.estimators.copy.CopyMixture``) rewrites each pair's token log-probs before the reduction.
     """
-    return _per_pair(token_logprobs, model, context_ids, response_ids, reduction, pad_id)
+    if mix is None:
+        return _per_pair(token_logprobs, model, context_ids, response_ids, reduction, pad_id)
+
+    def mixed(model, batch: PackedBatch) -> torch.Tensor:
+        scores = token_logprobs(model, batch)
+        for b, (ctx, resp) in enumerate(zip(context_ids, response_ids, strict=True)):
+            at = batch.response_mask[b].to(scores.device)
+            scores[b, at] = mix.mix(mix.continuations(ctx), [resp], scores[b, at][None])[0]
+        return scores
+
+    return _per_pair(mixed, model, context_ids, response_ids, reduction, pad_id)
 
 
 def _per_pair(per_token: Callable[[object, PackedBatch], torch.Tensor], model, context_ids, response_ids,
@@ -196,12 +208,13 @@ def _response_chunks(response_ids: Sequence[Sequence[int]], pad_id: int, batch_s
 
 @torch.inference_mode()
 def cross_logprob_sums(model, context_ids: Sequence[Sequence[int]], response_ids: Sequence[Sequence[int]],
-                       pad_id: int = 0, batch_size: int = 64, progress=None) -> torch.Tensor:
+                       pad_id: int = 0, batch_size: int = 64, progress=None, mix=None) -> torch.Tensor:
     """The N x M matrix of summed log p(response_j | context_i), prefix-cached. -> [N, M] float32
 
     Each context is run once; its KV cache is shared (``share_prefix``) across a batch of
     responses, so the cost is N context passes plus N*M response-token passes instead of N*M full
-    passes. Divide column j by ``len(response_ids[j])`` for the per-token mean (same forward pass).
+    passes. Divide column j by ``len(response_ids[j])`` for the per-token mean (same forward pass). ``mix``
+    (``remid.estimators.copy.CopyMixture``) rewrites the token log-probs of each context's responses first.
     """
     from transformers import DynamicCache
 
@@ -213,6 +226,7 @@ def cross_logprob_sums(model, context_ids: Sequence[Sequence[int]], response_ids
         ctx_out = model(input_ids=torch.tensor([list(ctx)], device=model.device), use_cache=True, logits_to_keep=1,
                         **{cache_arg: cache})
         first_logprobs = torch.log_softmax(ctx_out.logits[0, -1].float(), -1)  # [V] predicts response token 0
+        table = mix.continuations(ctx) if mix is not None else None
         for cols, ids, mask, later, predicts in chunks:
             # Right-padded: no attention mask needed (see token_logprobs). A fresh shared view per call.
             def inputs(ids=ids, cache=cache) -> dict:
@@ -222,6 +236,8 @@ def cross_logprob_sums(model, context_ids: Sequence[Sequence[int]], response_ids
             scores = torch.zeros(ids.shape, dtype=torch.float32, device=logits.device)  # [b, R]
             scores[:, 0] = first_logprobs[ids[:, 0]]
             scores[:, 1:][later] = gather_logprobs(logits, ids[:, 1:][later])  # logits [K, V]
+            if mix is not None:
+                scores = mix.mix(table, [response_ids[j] for j in cols.tolist()], scores)
             out[i, cols] = reduce_logprobs(scores, mask, "sum").cpu()
         if progress is not None:
             progress()
@@ -236,7 +252,7 @@ def per_token_mean(sums: torch.Tensor, response_ids: Sequence[Sequence[int]]) ->
 
 def cross_logprobs(model, context_ids: Sequence[Sequence[int]], response_ids: Sequence[Sequence[int]],
                    reduction: str | tuple[str, ...] = "sum", pad_id: int = 0, batch_size: int = 64,
-                   progress=None) -> torch.Tensor | dict[str, torch.Tensor]:
+                   progress=None, mix=None) -> torch.Tensor | dict[str, torch.Tensor]:
     """The N x M matrix log p(response_j | context_i) (CLUB, equation 2), summed or per-token mean. -> [N, M]
 
     A tuple of reductions (e.g. ``REDUCTIONS``) gives ``{reduction: [N, M]}``, all from one forward pass.
@@ -245,6 +261,6 @@ def cross_logprobs(model, context_ids: Sequence[Sequence[int]], response_ids: Se
     for name in names:
         if name not in REDUCTIONS:
             raise ValueError(f"unknown reduction {name!r}; expected one of {REDUCTIONS}")
-    sums = cross_logprob_sums(model, context_ids, response_ids, pad_id, batch_size, progress)
+    sums = cross_logprob_sums(model, context_ids, response_ids, pad_id, batch_size, progress, mix)
     out = {name: sums if name == "sum" else per_token_mean(sums, response_ids) for name in names}
     return out[reduction] if isinstance(reduction, str) else out

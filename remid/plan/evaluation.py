@@ -76,7 +76,9 @@ def evaluate_phases(cfg, hardware: GPU | None, mfu: float = 0.4) -> tuple[list[t
                if timed else None)]
     batch = int(est.get("batch_size", 16))
     if reasoner is not None:
-        r_new = int(est.get("reasoning_max_new_tokens", 1024))
+        from remid.estimators.build import reasoning_limit
+
+        r_new = reasoning_limit(est) if "base_model" in est else int(est.get("reasoning_max_new_tokens") or 1024)
         phases.append(("reasoning (q_phi1)", memory.weights_bytes(reasoner, est_dtype)
                        + memory.kv_cache_bytes(reasoner, batch, prompt + r_new) + overhead,
                        decode_seconds(reasoner, est_dtype, n * subsets, batch, r_new, prompt, hardware) if timed else None))

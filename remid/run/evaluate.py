@@ -20,6 +20,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from remid.analysis.attach import EvaluationContext, attach_analyses
+from remid.analysis.calibration import write_calibration
 from remid.analysis.outputs import write_outputs
 from remid.analysis.summary import baseline_of, compare, summarize, uninformative_warnings
 from remid.cache import JsonlCache
@@ -117,6 +118,20 @@ def check_trained(cfg: DictConfig, spec: str) -> None:
                             f"python train.py method={path.parent.name} model={path.name}")
 
 
+def calibrate_estimator(run_dir: Path, scores: dict[str, SubsetScores], model: ModelResults, seed: int) -> None:
+    """analyses.calibration=true: the known-answer check of the estimator on its cached reference matrices."""
+    if any(s.logp_ref is None for s in scores.values()):
+        raise ValueError("analyses.calibration=true needs the full N x N matrices: set estimator.negatives=null")
+    cal = write_calibration(run_dir, {k: s.logp_ref for k, s in scores.items()},
+                            {k: e.informative for k, e in model.subsets.items()}, seed)
+    failed = [k for k, row in cal["subsets"].items() if not row["passes"]]
+    print(f"Calibration (planted dependence, {run_dir / 'calibration.md'}):\n"
+          + (run_dir / "calibration.md").read_text())
+    if failed:
+        log.warning("calibration: the estimator does not recover planted dependence on %s (not monotone in the "
+                    "re-assigned fraction, or not consistent with 0 with every pair broken)", ", ".join(failed))
+
+
 def evaluate(cfg: DictConfig) -> EvaluationResults | None:
     """Evaluate every RPM in ``cfg.rpms`` on ``cfg.shift.subsets``; write results to ``cfg.run_dir``."""
     if before_launch(cfg, evaluation=True):  # plan=true: print the plan of each phase and stop
@@ -173,6 +188,8 @@ def evaluate(cfg: DictConfig) -> EvaluationResults | None:
         attach_analyses(ctx, model, responses, scores, rpm_entropy)
         if baseline is None:
             baseline = baseline_of(label, scores)
+            if an.get("calibration"):  # the reference matrices are every RPM's: once
+                calibrate_estimator(run_dir, scores, model, cfg.seed)
         else:
             model.comparison = compare(baseline, scores, cfg.estimator.n_boot, cfg.seed)
         models.append(model)
@@ -224,8 +241,8 @@ def log_results(logger, results: EvaluationResults, plots: dict[str, Path]) -> N
             if est.informative is not None:
                 metrics[f"{key}/informative"] = float(est.informative)
             if est.diagnostics:
-                metrics.update({f"{key}/{matrix}_{d}": est.diagnostics[matrix][d] for matrix in ("model", "ref")
-                                if matrix in est.diagnostics for d in ("mean_rank", "top1", "p_value")})
+                metrics.update({f"{key}/{matrix}_{d}": est.diagnostics[matrix][d] for matrix in ("model", "ref", "lexical_model", "lexical_ref")
+                                if matrix in est.diagnostics for d in ("mean_rank", "column_mean_rank", "top1", "p_value")})
         logger.log_metrics(metrics)
     if hasattr(logger, "log_table"):
         for metric in METRICS:

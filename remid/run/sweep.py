@@ -65,15 +65,21 @@ def launcher_config(cfg: DictConfig) -> DictConfig | None:
     return HydraConfig.get().launcher if HydraConfig.initialized() else None
 
 
+def launcher_cluster(launcher: DictConfig | None) -> str | None:
+    """``slurm`` or ``local`` for a hydra-submitit-launcher config, None for any other launcher (or none)."""
+    target = str((launcher or {}).get("_target_", ""))
+    return "slurm" if target.endswith("SlurmLauncher") else "local" if target.endswith("LocalLauncher") else None
+
+
 def submitit_executor(launcher: DictConfig, folder: Path, job: DictConfig, min_gpus: int = 0):
     """A submitit executor for one job from a hydra-submitit-launcher config; None for any other launcher.
 
     Keys map as the launcher plugin maps them (shared ones plain, the rest ``<cluster>_``-prefixed); nodes, tasks
     and GPUs per node come from the job's own trainer (keys interpolating ``trainer.*`` cannot resolve here), at
-    least ``min_gpus`` GPUs on SLURM (an evaluation generates and scores on one whatever its trainer says).
+    least ``min_gpus`` GPUs on SLURM (an evaluation generates and scores on one whatever its trainer says). A value
+    set on the command line (``hydra.launcher.gpus_per_node=0`` on a CPU cluster) is kept as given.
     """
-    target = str(launcher.get("_target_", ""))
-    cluster = "slurm" if target.endswith("SlurmLauncher") else "local" if target.endswith("LocalLauncher") else None
+    cluster = launcher_cluster(launcher)
     if cluster is None:
         return None
     import submitit
@@ -90,8 +96,9 @@ def submitit_executor(launcher: DictConfig, folder: Path, job: DictConfig, min_g
     devices = trainer.get("devices", 1)
     devices = devices if isinstance(devices, int) else 1
     on_gpu = str(trainer.get("accelerator", "cpu")) in ("gpu", "cuda")
-    params.update(nodes=int(trainer.get("num_nodes", 1)), tasks_per_node=devices if cluster == "slurm" else 1,
-                  gpus_per_node=max(devices if on_gpu else 0, min_gpus) if cluster == "slurm" else None)
+    own = {"nodes": int(trainer.get("num_nodes", 1)), "tasks_per_node": devices if cluster == "slurm" else 1,
+           "gpus_per_node": max(devices if on_gpu else 0, min_gpus) if cluster == "slurm" else None}
+    params.update({k: v for k, v in own.items() if not isinstance(params.get(k), int)})
     executor = submitit.AutoExecutor(folder=str(folder / "%j"), cluster=cluster,
                                      **({"slurm_max_num_timeout": params["max_num_timeout"]}
                                         if "max_num_timeout" in params else {}))

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# A one-node SLURM cluster on this machine, for remid's SLURM path on a laptop and for the tests (tests/test_slurm.py).
+#   sudo scripts/slurm-local.sh up       # installs slurm-wlm + munge (Debian/Ubuntu) if missing, starts the cluster
+#   export SLURM_CONF=/tmp/remid-slurm/slurm.conf   # `up` prints this line: sbatch, sinfo, submitit then find it
+#   sudo scripts/slurm-local.sh down     # cancels every job, stops the daemons it started, by pid
+#   scripts/slurm-local.sh status        # exit 0 when the node is idle or busy
+# Everything lives under REMID_SLURM_DIR (default ${TMPDIR:-/tmp}/remid-slurm): slurm.conf, a munge key and socket
+# of its own, state, spool, pid and log files; /etc/slurm and /etc/munge are left alone. One node: this host with its
+# CPUs and memory as `slurmd -C` reports them, one partition `local`. SLURM runs as root here (SlurmUser=root), as
+# its daemons need; jobs run as the user who submits them. No accounting database: sacct is unavailable, and
+# `scontrol show job` keeps finished jobs for MinJobAge (10 min). Ports: REMID_SLURM_PORT (6817) and the next.
+set -euo pipefail
+
+STATE=${REMID_SLURM_DIR:-${TMPDIR:-/tmp}/remid-slurm}
+CONF=$STATE/slurm.conf
+PORT=${REMID_SLURM_PORT:-6817}
+export SLURM_CONF=$CONF
+
+die() { echo "slurm-local: $*" >&2; exit 1; }
+alive() { [[ -s $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+install_packages() {
+  command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v munged >/dev/null && return
+  command -v apt-get >/dev/null || die "slurmctld/slurmd/munged not found and no apt-get: install SLURM and MUNGE"
+  echo "slurm-local: installing slurm-wlm and munge"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge >/dev/null
+}
+
+write_conf() {
+  local host node
+  host=$(hostname -s)
+  # This host's CPUs, sockets, cores, threads and memory, as slurmd itself measures them.
+  node=$(slurmd -C | head -1 | sed -E "s/^NodeName=[^ ]+/NodeName=$host/")
+  cat >"$CONF" <<EOF
+ClusterName=remid-local
+SlurmctldHost=$host
+SlurmctldPort=$PORT
+SlurmdPort=$((PORT + 1))
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+CredType=cred/munge
+AuthInfo=socket=$STATE/munge/munge.socket
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+JobCompType=jobcomp/filetxt
+JobCompLoc=$STATE/log/jobcomp.log
+MpiDefault=none
+ReturnToService=2
+MinJobAge=600
+KillWait=5
+SchedulerParameters=bf_interval=1
+StateSaveLocation=$STATE/spool/ctld
+SlurmdSpoolDir=$STATE/spool/d
+SlurmctldPidFile=$STATE/run/slurmctld.pid
+SlurmdPidFile=$STATE/run/slurmd.pid
+SlurmctldLogFile=$STATE/log/slurmctld.log
+SlurmdLogFile=$STATE/log/slurmd.log
+$node
+PartitionName=local Nodes=$host Default=YES MaxTime=INFINITE State=UP
+EOF
+}
+
+node_state() { sinfo -h -o %t 2>/dev/null | head -1; }
+
+up() {
+  [[ $(id -u) == 0 ]] || die "run as root (sudo $0 up): slurmd and munged need it"
+  install_packages
+  if alive "$STATE/run/slurmctld.pid" && alive "$STATE/run/slurmd.pid"; then
+    echo "slurm-local: already up ($CONF)"; echo "export SLURM_CONF=$CONF"; return
+  fi
+  down quiet
+  rm -rf "$STATE/spool"
+  mkdir -p "$STATE"/{spool/ctld,spool/d,log,run,munge}
+  chmod 700 "$STATE/munge"
+  [[ -s $STATE/munge/munge.key ]] || mungekey -c -k "$STATE/munge/munge.key"
+  chmod 400 "$STATE/munge/munge.key"
+  write_conf
+  munged --force --socket="$STATE/munge/munge.socket" --key-file="$STATE/munge/munge.key" \
+    --pid-file="$STATE/run/munged.pid" --log-file="$STATE/log/munged.log" --seed-file="$STATE/munge/munged.seed" \
+    2>>"$STATE/log/munged.log"
+  slurmctld -f "$CONF" -c   # -c: a clean controller state (job ids from 1, no job of an earlier cluster)
+  slurmd -f "$CONF"
+  local state=""
+  for _ in $(seq 100); do
+    state=$(node_state)
+    [[ $state == idle* ]] && break
+    sleep 0.3
+  done
+  if [[ $state != idle* ]]; then
+    tail -5 "$STATE/log/slurmctld.log" "$STATE/log/slurmd.log" >&2 || true
+    down quiet
+    die "the node did not come up idle (state '${state:-none}'); logs in $STATE/log"
+  fi
+  sinfo
+  echo "export SLURM_CONF=$CONF"
+}
+
+stop() {  # stop the daemon whose pid file is $1: SIGTERM, then SIGKILL after 10 s
+  local file=$1 pid
+  alive "$file" || { rm -f "$file"; return 0; }
+  pid=$(cat "$file")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+  rm -f "$file"
+}
+
+down() {
+  if alive "$STATE/run/slurmctld.pid" && [[ -n $(squeue -h -o %i 2>/dev/null) ]]; then
+    scancel --full $(squeue -h -o %i) 2>/dev/null || true   # jobs first: their slurmstepd exit with them
+    for _ in $(seq 50); do [[ -z $(squeue -h -t R,CG -o %i 2>/dev/null) ]] && break; sleep 0.2; done
+  fi
+  stop "$STATE/run/slurmd.pid"
+  stop "$STATE/run/slurmctld.pid"
+  stop "$STATE/run/munged.pid"
+  [[ ${1:-} == quiet ]] || echo "slurm-local: down (logs in $STATE/log)"
+}
+
+status() {
+  local state
+  state=$(node_state)
+  echo "${state:-down}"
+  [[ $state == idle* || $state == mix* || $state == alloc* ]]
+}
+
+case ${1:-} in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  *) die "usage: $0 up|down|status" ;;
+esac
