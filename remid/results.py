@@ -65,8 +65,9 @@ class SubsetEstimate:
         ref = (self.diagnostics or {}).get("ref")
         if ref is None or self.mi_ref_ci is None:
             return None
-        p = (self.diagnostics.get("holm") or {}).get("ref", ref["column_p_value"])
-        return bool(p < ALPHA) and self.mi_ref_ci[0] > 0
+        holm = (self.diagnostics.get("holm") or {}).get("ref")
+        passed = holm < ALPHA if holm is not None else ref["informative"]  # uncorrected: column_p_value < ALPHA
+        return bool(passed) and self.mi_ref_ci[0] > 0
 
 
 @dataclass
