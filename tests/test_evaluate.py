@@ -76,7 +76,7 @@ def test_evaluate_two_subsets_writes_results_and_recomputable_matrices(hydra_ctx
 def test_the_copy_component_is_rescored_by_hand(hydra_ctx, runs_dir, tmp_path):
     """estimator.copy mixes the policy with the context's n-gram copy distribution; remid.verify recomputes
     both parts independently (plain transformers + a naive copy count) and agrees entry by entry."""
-    plain = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path / "plain"))
+    plain = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path / "plain", "estimator.copy.weight=0"))
     mixed = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, "estimator.save_matrices=true",
                               "estimator.copy={weight: 0.9, order: 2}", "analyses.calibration=true"))
     assert verify(tmp_path / "out", entries=3) == []
