@@ -11,10 +11,12 @@ from remid.atomic import write_text_atomic
 from remid.data.schema import EVAL_SUBSETS
 from remid.estimators.diagnostics import ALPHA
 
-# Paper table 20 column labels, in EVAL_SUBSETS order, grouped by shift family.
+# Column labels, in EVAL_SUBSETS order, grouped by shift family. Paper table 20 writes "G." for German and
+# Gaming and "T." for theater and turn-level; here every label names one subset (languages by ISO code).
 COLUMN_LABELS: dict[str, str] = {
-    "id": "ID", "german": "G.", "spanish": "S.", "chinese": "C.", "japanese": "J.", "korean": "K.",
-    "literature": "L.", "film": "F.", "theater": "T.", "gaming": "G.", "turn_level": "T.", "word_level": "W.",
+    "id": "ID", "german": "De", "spanish": "Es", "chinese": "Zh", "japanese": "Ja", "korean": "Ko",
+    "literature": "Lit.", "film": "Film", "theater": "Thea.", "gaming": "Game", "turn_level": "Turn",
+    "word_level": "Word",
 }
 # First header line: the family name over the first column of its group (model, ID, 5 user, 4 char, 2 dial, Avg).
 FAMILY_HEADER: list[str] = ["", "", "User shift", "", "", "", "", "Character shift", "", "", "",
@@ -90,6 +92,26 @@ class EvaluationResults:
     models: list[ModelResults]
     created: str
     split: str = "test"
+
+    @property
+    def uses_reasoning(self) -> bool:
+        """Whether the estimator conditioned on reasoning r = f_R(x) (R-EMI), or on x alone (the EMI baseline:
+        ``estimator.reasoner`` null; results that do not record it are R-EMI's)."""
+        return bool(self.estimator.get("reasoner", True))
+
+    def metric_name(self, metric: str) -> str:
+        """``r_emi`` -> "R-EMI" ("EMI" without reasoning), ``r_emid`` -> "R-EMID" ("EMID")."""
+        name = {"r_emi": "EMI", "r_emid": "EMID"}[metric]
+        return f"R-{name}" if self.uses_reasoning else name
+
+    def mi_name(self, responses: str = "ref") -> str:
+        """The estimated information, ``I(X_R; Y_ref)`` with reasoning, ``I(X; Y_ref)`` without."""
+        return f"I({'X_R' if self.uses_reasoning else 'X'}; Y_{responses})"
+
+    @property
+    def split_note(self) -> str:
+        """"" on the test split (reported); a note to put beside every output of the dev split."""
+        return "" if self.split == "test" else f"{self.split.upper()} split (data.eval_split={self.split}), not test"
 
     def to_json(self, path: str | Path) -> None:
         """Write atomically (``remid.atomic``: a temp file in the same folder, then renamed)."""

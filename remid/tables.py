@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from remid.data.schema import EVAL_SUBSETS
 from remid.results import (
@@ -22,15 +24,36 @@ def _fmt(value: float | None) -> str:
     return MISSING if value is None else f"{value:.3f}"
 
 
+def _ci(ci: tuple[float, float] | None) -> str:
+    return "" if ci is None else f" [{ci[0]:.3f}, {ci[1]:.3f}]"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A footnote symbol put on a cell whose subset estimate ``applies``, and the footnote saying why."""
+
+    symbol: str
+    applies: Callable[[SubsetEstimate], bool]
+    note: str
+
+
 EMPTY_WARN = 0.5  # share of empty RPM responses above which a cell is marked EMPTY_MARK
-EMPTY_MARK = "‡"
-EMPTY_NOTE = f"{EMPTY_MARK} most of this RPM's responses on this subset are empty: its R-EMI there scores empty answers."
-UNINFORMATIVE_MARK = "†"
+CAP_WARN = 0.2  # share of RPM responses cut at generation.sampling.max_new_tokens above which CAP_MARK is put
+UNINFORMATIVE_MARK, EMPTY_MARK, CAP_MARK = "†", "‡", "§"
 UNINFORMATIVE_NOTE = (f"{UNINFORMATIVE_MARK} the estimator is near chance on this subset (see the estimator table): "
                       "numbers on this subset are not informative.")
+EMPTY_NOTE = f"{EMPTY_MARK} most of this RPM's responses on this subset are empty: its R-EMI there scores empty answers."
+CAP_NOTE = (f"{CAP_MARK} over {CAP_WARN:.0%} of this RPM's responses on this subset ran to the token cap "
+            "(generation.sampling.max_new_tokens): it may loop, or be prompted or decoded unlike its training.")
+MARKS = (
+    Mark(UNINFORMATIVE_MARK, lambda e: e.informative is False, UNINFORMATIVE_NOTE),
+    Mark(EMPTY_MARK, lambda e: e.extra.get("empty_responses", 0.0) > EMPTY_WARN, EMPTY_NOTE),
+    Mark(CAP_MARK, lambda e: (e.extra.get("responses_hit_cap") or 0.0) > CAP_WARN, CAP_NOTE),
+)
+AVG_NOTE = f"{UNINFORMATIVE_MARK} on Avg.: it averages in subsets where the estimator is near chance."
 
 
-LEXICAL_MARK = "§"
+LEXICAL_MARK = "¶"
 LEXICAL_NOTE = (f"{LEXICAL_MARK} the estimator ranks own contexts worse than the lexical floor (character n-gram "
                 "TF-IDF between context and golden response, remid.estimators.lexical): it misses dependence that "
                 "plain string matching finds.")
@@ -49,86 +72,150 @@ def uninformative_subsets(results: EvaluationResults) -> list[str]:
     return [s for s in EVAL_SUBSETS if s in flagged]
 
 
-def _marks(est: SubsetEstimate) -> str:
-    """† where the estimator is near chance, ‡ where most of the RPM's responses are empty."""
-    return ((UNINFORMATIVE_MARK if est.informative is False else "")
-            + (EMPTY_MARK if est.extra.get("empty_responses", 0.0) > EMPTY_WARN else ""))
+def marks_of(est: SubsetEstimate) -> str:
+    """The symbols of every ``MARKS`` entry that applies to ``est`` († near chance, ‡ empty, § token cap)."""
+    return "".join(m.symbol for m in MARKS if m.applies(est))
+
+
+def _footnotes(results: EvaluationResults) -> list[str]:
+    estimates = [e for m in results.models for e in m.subsets.values()]
+    return [m.note for m in MARKS if any(m.applies(e) for e in estimates)]
+
+
+def caption(results: EvaluationResults, metric: str) -> str:
+    """What the cells are and which split they come from (the dev split said in capitals)."""
+    split = results.split_note.upper() if results.split_note else "test split"
+    return f"Cells: {results.metric_name(metric)} [95% bootstrap CI]; {split}."
 
 
 def remid_table_markdown(results: EvaluationResults, metric: str = "r_emi") -> str:
-    """Markdown laid out like paper table 20: a family header line, then ID G. S. C. J. K. L. F. T. G. T. W. Avg.
+    """Markdown laid out like paper table 20: a family header line, then ID and the 11 shifted subsets, Avg.
 
-    A value on a subset where the estimator cannot tell matched from mismatched pairs carries a †
-    and the table a footnote saying so.
+    Each cell is the value, its marks (``MARKS``) and its 95% bootstrap interval; a footnote per mark used,
+    and a caption naming the metric and the split (a dev-split table also says so on its first line).
     """
+    rows = table_rows(results, metric)  # checks the metric
     header = ["Model (method)", *COLUMN_LABELS.values(), "Avg."]
     lines = ["| " + " | ".join(FAMILY_HEADER) + " |", "|" + "---|" * len(header), "| " + " | ".join(header) + " |"]
-    for model, (label, values, avg) in zip(results.models, table_rows(results, metric), strict=True):
-        cells = [_fmt(v) + (_marks(model.subsets[s]) if v is not None else "")
-                 for s, v in zip(EVAL_SUBSETS, values, strict=True)]
-        lines.append("| " + " | ".join([label, *cells, _fmt(avg)]) + " |")
-    if uninformative_subsets(results):
-        lines += ["", UNINFORMATIVE_NOTE]
-    if any(e.extra.get("empty_responses", 0.0) > EMPTY_WARN for m in results.models for e in m.subsets.values()):
-        lines += ["", EMPTY_NOTE]
-    return "\n".join(lines)
+    if results.split_note:
+        lines = [f"**{results.split_note.upper()}**", "", *lines]
+    averaged_uninformative = False
+    for model, (label, values, avg) in zip(results.models, rows, strict=True):
+        cells, flagged = [], False
+        for subset, value in zip(EVAL_SUBSETS, values, strict=True):
+            est = model.subsets.get(subset)
+            if value is None or est is None:
+                cells.append(MISSING)
+                continue
+            flagged |= est.informative is False
+            cells.append(_fmt(value) + marks_of(est) + _ci(getattr(est, f"{metric}_ci")))
+        averaged_uninformative |= flagged
+        lines.append("| " + " | ".join([label, *cells, _fmt(avg) + (UNINFORMATIVE_MARK if flagged else "")]) + " |")
+    notes = _footnotes(results) + ([AVG_NOTE] if averaged_uninformative else [])
+    return "\n".join([*lines, "", caption(results, metric), *(f"\n{n}" for n in notes)])
 
 
-def _ci(ci: tuple[float, float] | None) -> str:
-    return "" if ci is None else f" [{ci[0]:.3f}, {ci[1]:.3f}]"
-
-
-def estimator_table_markdown(results: EvaluationResults) -> str:
-    """Per subset: can the estimator tell matched from mismatched pairs? (estimator diagnostics)
+def estimator_records(results: EvaluationResults) -> tuple[list[str], list[list[str]]]:
+    """``(header, rows)`` of the estimator table, one row per subset (markdown, W&B).
 
     The reference matrix log p(y_j | x_i, r_i) is the same for every RPM, so its columns come from
     the first model; each model adds the same rank for its own response matrix. "per response" is the
     diagonal's rank in its column (contexts compared for one response, the contrast equation 2
     makes, and the verdict); "in row" its rank among the responses scored under one context.
+    Columns are ``(header, cell(first model's estimate))`` pairs in ``estimator_columns``.
     """
     if not results.models:
-        return ""
+        return [], []
     first = results.models[0]
-    header = ["Subset", "N", "I(X_R; Y_ref) [95% CI]", "ref rank per response (chance)", "p", "p (Holm)",
-              "ref rank in row", "ref top-1 in row (chance)", "p (row)", "lexical floor rank per response / in row",
-              *(f"{m.name} rank" for m in results.models), "Informative"]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    columns = estimator_columns(results)
+    header = ["Subset", *(h for h, _ in columns), *(f"{m.name} rank" for m in results.models), "Informative"]
+    rows = []
     for subset in EVAL_SUBSETS:
         est = first.subsets.get(subset)
         if est is None:
             continue
-        ref = (est.diagnostics or {}).get("ref")
-        diag = est.diagnostics or {}
-        if ref is None:
-            cells = [f"{est.mi_ref:.3f}", MISSING, MISSING, MISSING, MISSING, MISSING, MISSING]
-        else:
-            holm = (diag.get("holm") or {}).get("ref")
-            cells = [f"{est.mi_ref:.3f}{_ci(est.mi_ref_ci)}",
-                     f"{ref['column_mean_rank']:.1f} ({ref['chance_rank']:.1f})" + (
-                         LEXICAL_MARK if below_floor(est) else ""), f"{ref['column_p_value']:.1g}",
-                     MISSING if holm is None else f"{holm:.1g}",
-                     f"{ref['mean_rank']:.1f}", f"{ref['top1']:.0%} ({ref['chance_top1']:.0%})", f"{ref['p_value']:.1g}"]
-        lexical = diag.get("lexical_ref")
-        cells.append(MISSING if lexical is None else f"{lexical['column_mean_rank']:.1f} / {lexical['mean_rank']:.1f}")
         ranks = []
         for model in results.models:
             diag = (model.subsets[subset].diagnostics or {}).get("model") if subset in model.subsets else None
             ranks.append(MISSING if diag is None else f"{diag['column_mean_rank']:.1f}")
         verdict = {True: "yes", False: "NO: near chance", None: "not checked"}[est.informative]
-        lines.append("| " + " | ".join([COLUMN_LABELS.get(subset, subset) + f" ({subset})", str(est.n), *cells,
-                                         *ranks, verdict]) + " |")
-    if any(below_floor(e) for e in first.subsets.values()):
+        rows.append([COLUMN_LABELS.get(subset, subset) + f" ({subset})", *(cell(est) for _, cell in columns),
+                     *ranks, verdict])
+    return header, rows
+
+
+def estimator_table_markdown(results: EvaluationResults) -> str:
+    """Per subset: can the estimator tell matched from mismatched pairs? (``estimator_records``)"""
+    header, rows = estimator_records(results)
+    if not header:
+        return ""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header), *("| " + " | ".join(r) + " |" for r in rows)]
+    if results.split_note:
+        lines = [f"**{results.split_note.upper()}**", "", *lines]
+    if any(below_floor(e) for e in results.models[0].subsets.values()):
         lines += ["", LEXICAL_NOTE]
     return "\n".join(lines)
 
 
+def _ref(est: SubsetEstimate, text: Callable[[dict], str]) -> str:
+    ref = (est.diagnostics or {}).get("ref")
+    return MISSING if ref is None else text(ref)
+
+
+def estimator_columns(results: EvaluationResults) -> list[tuple[str, Callable[[SubsetEstimate], str]]]:
+    """The estimator table's per-subset columns: header and cell of the first model's estimate."""
+    return [
+        ("N", lambda e: str(e.n)),
+        (f"{results.mi_name('ref')} [95% CI]",
+         lambda e: f"{e.mi_ref:.3f}" + (_ci(e.mi_ref_ci) if (e.diagnostics or {}).get("ref") else "")),
+        ("ref rank per response (chance)", lambda e: _ref(e, lambda r: f"{r['column_mean_rank']:.1f} "
+                                                                       f"({r['chance_rank']:.1f})")
+         + (LEXICAL_MARK if below_floor(e) else "")),
+        ("p", lambda e: _ref(e, lambda r: f"{r['column_p_value']:.1g}")),
+        ("p (Holm)", lambda e: _ref(e, lambda r: f"{(e.diagnostics.get('holm') or {}).get('ref', float('nan')):.1g}")),
+        ("ref rank in row", lambda e: _ref(e, lambda r: f"{r['mean_rank']:.1f}")),
+        ("ref top-1 in row (chance)", lambda e: _ref(e, lambda r: f"{r['top1']:.0%} ({r['chance_top1']:.0%})")),
+        ("p (row)", lambda e: _ref(e, lambda r: f"{r['p_value']:.1g}")),
+        ("lexical floor rank per response / in row",
+         lambda e: MISSING if (lex := (e.diagnostics or {}).get("lexical_ref")) is None
+         else f"{lex['column_mean_rank']:.1f} / {lex['mean_rank']:.1f}"),
+    ]
+
+
+# One row per model and subset, for CSV and W&B tables: (column, value of (model, estimate, metric)).
+RECORD_COLUMNS: list[tuple[str, Callable]] = [
+    ("split", lambda r, m, e, metric: r.split),
+    ("model", lambda r, m, e, metric: model_label(m)),
+    ("subset", lambda r, m, e, metric: e.subset),
+    ("n", lambda r, m, e, metric: e.n),
+    ("value", lambda r, m, e, metric: getattr(e, metric)),
+    ("ci_low", lambda r, m, e, metric: (getattr(e, f"{metric}_ci") or (None, None))[0]),
+    ("ci_high", lambda r, m, e, metric: (getattr(e, f"{metric}_ci") or (None, None))[1]),
+    ("informative", lambda r, m, e, metric: e.informative),
+    ("responses_hit_cap", lambda r, m, e, metric: e.extra.get("responses_hit_cap")),
+    ("empty_responses", lambda r, m, e, metric: e.extra.get("empty_responses")),
+    ("marks", lambda r, m, e, metric: marks_of(e)),
+]
+
+
+def table_records(results: EvaluationResults, metric: str = "r_emi") -> tuple[list[str], list[list]]:
+    """``(columns, rows)``: one row per model and subset (table 20 order) with its interval and flags."""
+    table_rows(results, metric)  # checks the metric
+    rows = [[get(results, model, est, metric) for _, get in RECORD_COLUMNS]
+            for model in results.models for subset in EVAL_SUBSETS
+            if (est := model.subsets.get(subset)) is not None and getattr(est, metric) is not None]
+    return [name for name, _ in RECORD_COLUMNS], rows
+
+
 def remid_table_csv(results: EvaluationResults, metric: str = "r_emi") -> str:
-    """CSV of the same table: ``model,<12 subset names>,avg``; missing cells empty, 6 decimals."""
+    """CSV of the same numbers, one row per model and subset: ``split,model,subset,n,value,ci_low,ci_high,
+    informative,responses_hit_cap,empty_responses,marks``; values to 6 decimals, missing ones empty."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["model", *EVAL_SUBSETS, "avg"])
-    for label, values, avg in table_rows(results, metric):
-        writer.writerow([label, *("" if v is None else f"{v:.6f}" for v in [*values, avg])])
+    columns, rows = table_records(results, metric)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if v is None else f"{v:.6f}" if isinstance(v, float) else v for v in row])
     return buffer.getvalue().rstrip("\n")
 
 

@@ -36,3 +36,11 @@ def weights(path: Path | str) -> dict[str, torch.Tensor]:
 def max_diff(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> float:
     assert a.keys() <= b.keys(), sorted(a.keys() - b.keys())[:5]
     return max((a[k] - b[k]).abs().max().item() for k in a)
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """``python *args`` as ``run`` starts it, with ``env`` added; the finished process, whatever its exit code."""
+    full = {k: v for k, v in os.environ.items() if k not in LAUNCH_VARS and k != "HYDRA_FULL_ERROR"}
+    full.update(HF_HUB_OFFLINE="1", WANDB_MODE="offline", DS_ACCELERATOR="cpu", TOKENIZERS_PARALLELISM="false",
+                **(env or {}))
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=full, capture_output=True, text=True, timeout=400)

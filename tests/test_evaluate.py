@@ -58,7 +58,7 @@ def test_evaluate_two_subsets_writes_results_and_recomputable_matrices(hydra_ctx
     # ... and the matrices with plain transformers from the saved checkpoint and texts
     assert verify(out, entries=3) == []
     assert {p.name for p in out.glob("*.png")} == {"r_emi.png", "r_emid.png"}
-    assert (out / "r_emi_table.csv").read_text().startswith("model,id,german")
+    assert (out / "r_emi_table.csv").read_text().startswith("split,model,subset,n,value,ci_low,ci_high")
     # a tampered entry is caught, named by subset and position
     tampered = next((out / "matrices").glob("*__german.npz"))
     saved = dict(np.load(tampered))

@@ -8,7 +8,7 @@ from omegaconf import OmegaConf
 CONF = Path(__file__).resolve().parents[1] / "conf"
 TABLE20 = ["sft", "icl", "da", "dpo", "rft", "rl", "thinking_sft", "thinking_rl", "ours"]
 CORL_TINY = [
-    "method=corl", "paths.runs_dir=runs_corl", "data.train_limit=64", "method.module.sft_epochs=0",
+    "method=corl", "paths.runs_dir='${oc.env:REMID_RUNS,runs}/corl_tiny'", "data.train_limit=64", "method.module.sft_epochs=0",
     "method.module.reasoner_init=pretrained:remi_tiny_reasoner", "method.module.policy_init=pretrained:remi_tiny_policy",
     "method.policy_reference=pretrained:remi_tiny_policy", "method.module.iterations=1",
     "method.module.epochs_per_phase=1", "method.module.lr=${model.rl_lr}", "method.module.reasoner.max_new_tokens=320",
@@ -33,7 +33,7 @@ RECIPES = {
                                  "trainer=deepspeed_zero2"])],
     "sft_qwen3_8b": [("train", ["method=sft", "model=qwen3_8b", "trainer=gpu"])],
     "da_openai": [("train", ["method=da", "llm=openai", "llm.backend.model=gpt-4o-mini"])],
-    "corl_tiny_ablation": [("ablation", ["paths.runs_dir=runs_corl", "data.eval_limit=48"])],
+    "corl_tiny_ablation": [("ablation", ["paths.runs_dir='${oc.env:REMID_RUNS,runs}/corl_tiny'", "data.eval_limit=48"])],
     "authors_negatives": [("evaluate", ["estimator.negatives=1000", "estimator.negatives_seed=42",
                                         "estimator.negatives_replace=false"])],
     "authors_corl": [("train", AUTHORS_CORL)],
@@ -77,18 +77,19 @@ def test_experiment_is_its_command_line(hydra_ctx, name, root, overrides):
     assert job(recipe) == job(hydra_ctx(root, overrides))
 
 
-def test_recipes_effective_values(hydra_ctx):
+def test_recipes_effective_values(hydra_ctx, monkeypatch, tmp_path):
+    monkeypatch.setenv("REMID_RUNS", str(tmp_path))  # every recipe writes under it, as README allows
     corl = hydra_ctx("train", ["experiment=corl_tiny"])
-    assert corl.method.name == "corl" and corl.run_dir == "runs_corl/corl/tiny_qwen3"
+    assert corl.method.name == "corl" and corl.run_dir == f"{tmp_path}/corl_tiny/corl/tiny_qwen3"
     assert corl.method.module.iterations == 1 and corl.method.module.lr == corl.model.rl_lr
     assert corl.method.module.policy.max_new_tokens == 96 and corl.data.train_limit == 64
     ablation = hydra_ctx("ablation", ["experiment=corl_tiny_ablation"])
-    assert ablation.estimator.name == "corl" and ablation.estimator.run == "runs_corl/corl/tiny_qwen3"
+    assert ablation.estimator.name == "corl" and ablation.estimator.run == f"{tmp_path}/corl_tiny/corl/tiny_qwen3"
     assert ablation.data.eval_limit == 48
     evaluate = hydra_ctx("evaluate", ["experiment=table20_evaluate"])
     assert list(evaluate.methods) == TABLE20 and evaluate.data.eval_limit == 32
     sweep = hydra_ctx("sweep", ["experiment=sweep_tiny"])
-    assert sweep.run_dir == "runs/sweeps/tiny" and list(sweep.train_overrides) == ["data.train_limit=256"]
+    assert sweep.run_dir == f"{tmp_path}/sweeps/tiny" and list(sweep.train_overrides) == ["data.train_limit=256"]
 
 
 def test_the_command_line_overrides_an_experiment(hydra_ctx):

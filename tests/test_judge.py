@@ -341,3 +341,24 @@ def test_judge_configs_instantiate(hydra_ctx, option, tmp_path, monkeypatch, id_
     monkeypatch.delenv("ANTHROPIC_API_KEY")
     with pytest.raises(Exception, match="ANTHROPIC_API_KEY"):
         instantiate(hydra_ctx("evaluate", overrides).judge)
+
+
+def test_a_judge_that_answers_nothing_fails_unless_allowed(id_samples, tmp_path):
+    import socket
+
+    from remid.llm.client import NoAnswerError
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed once the block ends: nothing listens there
+
+    def judge(allow_missing: bool) -> LLMJudge:
+        backend = OpenAIChatBackend(f"http://127.0.0.1:{port}/v1", "m", api_key_env=None, timeout_s=1)
+        return LLMJudge({"down": LLMClient(backend, max_retries=0, backoff_s=0)}, n_boot=50,
+                        allow_missing=allow_missing)
+
+    samples = id_samples[:2]
+    with pytest.raises(NoAnswerError, match=r"judge down answered none of 6 requests .*judge.allow_missing=true"):
+        judge_responses(judge(False), samples, replies(samples))
+    report = judge_responses(judge(True), samples, replies(samples))
+    assert report["missing"] == {"win_rate": 2, "point_score": 2} and report["win_rate"] is None

@@ -78,7 +78,7 @@ def test_the_estimator_table_shows_the_floor_and_marks_a_weaker_estimator():
     table = estimator_table_markdown(res)
     korean = next(line for line in table.splitlines() if "(korean)" in line)
     german = next(line for line in table.splitlines() if "(german)" in line)
-    assert "§" in korean and "§" not in german and "0.0 / 0.0" in korean
+    assert "¶" in korean and "¶" not in german and "0.0 / 0.0" in korean
     assert "lexical floor" in table.splitlines()[-1]
     warnings = [w for w in uninformative_warnings(res) if "lexical floor" in w]
     assert len(warnings) == 1 and "korean" in warnings[0] and "german" not in warnings[0]

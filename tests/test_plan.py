@@ -3,6 +3,7 @@ fix, and the plan against a measured step's peak on CPU."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -52,14 +53,28 @@ def test_zero_states_are_deepspeeds_estimates():
     from deepspeed.runtime.zero.stage3 import estimate_zero3_model_states_mem_needs
     from deepspeed.runtime.zero.stage_1_and_2 import estimate_zero2_model_states_mem_needs
 
+    from remid.plan.zero import zero2_states, zero3_states
+
     arch = PUBLISHED["Qwen/Qwen3-8B-Base"]
-    p = arch.params()
+    p, largest = arch.params(), arch.largest_module_params()
+    for gpus, nodes, offload, offload_params, zero_init in itertools.product(
+            (1, 8), (1, 2), (False, True), (False, True), (False, True)):
+        assert zero2_states(p, gpus, nodes, offload) == estimate_zero2_model_states_mem_needs(p, gpus, nodes, offload)
+        assert zero3_states(p, largest, gpus, nodes, offload, offload_params, zero_init) == \
+            estimate_zero3_model_states_mem_needs(p, largest, gpus, nodes, offload, offload_params, zero_init)
     gpu2, cpu2, _ = model_states(arch, Strategy(stage=2, devices=8), "bf16-mixed")
     assert (cpu2, gpu2) == estimate_zero2_model_states_mem_needs(p, 8, 1, cpu_offload=False)
     gpu3, _, _ = model_states(arch, Strategy(stage=3, devices=8, nodes=2), "bf16-mixed")
-    assert gpu3 == estimate_zero3_model_states_mem_needs(p, arch.largest_module_params(), 8, 2, cpu_offload=False,
+    assert gpu3 == estimate_zero3_model_states_mem_needs(p, largest, 8, 2, cpu_offload=False,
                                                          cpu_offload_params=False)[1]
     assert gpu3 < gpu2 and model_states(arch, Strategy(), "bf16-mixed")[0] == 18 * p  # 16 B Adam fp32 + 2 B casts
+
+
+def test_a_zero3_plan_needs_no_deepspeed_install(hydra_ctx, monkeypatch):
+    for name in [m for m in sys.modules if m == "deepspeed" or m.startswith("deepspeed.")] or ["deepspeed"]:
+        monkeypatch.setitem(sys.modules, name, None)  # import deepspeed... now raises ImportError
+    text = describe(hydra_ctx("train", ["model=qwen3_8b", "method=corl", "trainer=deepspeed_zero3", "plan_gpu=h200"]))
+    assert "DeepSpeed ZeRO-3 estimator" in text and "peak" in text
 
 
 @pytest.mark.slow

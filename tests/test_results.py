@@ -1,7 +1,7 @@
 """The results format: JSON round trip and the table 20 layout."""
 
 import pytest
-from synthetic_results import LABELS, PAPER_SFT, results
+from synthetic_results import LABELS, PAPER_SFT, results, with_diagnostics
 
 from remid.data.schema import EVAL_SUBSETS
 from remid.results import EvaluationResults
@@ -10,6 +10,11 @@ from remid.tables import remid_table_csv, remid_table_markdown
 
 def cells(table: str, line: int) -> list[str]:
     return [c.strip() for c in table.splitlines()[line].strip().strip("|").split("|")]
+
+
+def values(row: list[str]) -> list[str]:
+    """The numbers of table cells, without their marks and intervals ("-0.047† [-0.147, 0.053]" -> "-0.047")."""
+    return [c.split(" [")[0].rstrip("†‡§") for c in row]
 
 
 def test_json_round_trip(tmp_path):
@@ -30,7 +35,8 @@ def test_markdown_table_has_the_paper_layout_and_average():
     assert cells(table, 2)[1:] == LABELS
     row = cells(table, 3)
     assert row[0] == "qwen3_4b (sft)"
-    assert row[1:13] == [f"{v:.3f}" for v in PAPER_SFT]
+    assert values(row[1:13]) == [f"{v:.3f}" for v in PAPER_SFT]
+    assert row[1] == f"{PAPER_SFT[0]:.3f} [{PAPER_SFT[0] - 0.1:.3f}, {PAPER_SFT[0] + 0.1:.3f}]"  # its 95% interval
     assert row[13] == "-0.057"  # the paper's Avg. for this row: the mean of all 12 columns
 
 
@@ -40,44 +46,29 @@ def test_missing_subsets_render_a_dash_and_are_left_out_of_the_average():
     assert row[12] == "–"
     assert float(row[13]) == pytest.approx(sum(PAPER_SFT[:11]) / 11, abs=5e-4)
     tiny = cells(table, 4)  # hand-made: ID 0.5, G. 0.25, the rest missing
-    assert tiny[0] == "tiny (icl)" and tiny[1:3] == ["0.500", "0.250"] and tiny[3:13] == ["–"] * 10
+    assert tiny[0] == "tiny (icl)" and values(tiny[1:3]) == ["0.500", "0.250"] and tiny[3:13] == ["–"] * 10
     assert tiny[13] == "0.375"
 
 
 def test_r_emid_table_and_csv():
     row = cells(remid_table_markdown(results(), metric="r_emid"), 3)
-    assert row[1] == "–" and row[2] == f"{PAPER_SFT[0] - PAPER_SFT[1]:.3f}"
+    assert row[1] == "–" and values(row[2:3]) == [f"{PAPER_SFT[0] - PAPER_SFT[1]:.3f}"]
     assert float(row[13]) == pytest.approx(sum(PAPER_SFT[0] - v for v in PAPER_SFT[1:]) / 11, abs=5e-4)
     csv = remid_table_csv(results(), metric="r_emi").splitlines()
-    assert csv[0] == "model," + ",".join(EVAL_SUBSETS) + ",avg"
-    assert csv[2] == "tiny (icl),0.500000,0.250000" + "," * 10 + ",0.375000"
+    assert csv[0] == "split,model,subset,n,value,ci_low,ci_high,informative,responses_hit_cap,empty_responses,marks"
+    assert csv[1] == "test,qwen3_4b (sft),id,10,-0.067000,-0.167000,0.033000,,,,"
+    assert csv[-1] == "test,tiny (icl),german,10,0.250000,0.150000,0.350000,,,,"
     with pytest.raises(ValueError, match="unknown metric"):
         remid_table_markdown(results(), metric="winrate")
-
-
-def with_diagnostics(informative_ref: dict[str, bool]) -> EvaluationResults:
-    """``results()`` whose first model carries diagnostics; the subsets in ``informative_ref`` get them."""
-    import json
-
-    import numpy as np
-
-    from remid.estimators.diagnostics import pair_diagnostics
-
-    out = results()
-    perfect = pair_diagnostics(np.eye(10) * 5).as_dict()
-    blind = pair_diagnostics(np.zeros((10, 10))).as_dict()
-    for subset, good in informative_ref.items():
-        est = out.models[0].subsets[subset]
-        est.diagnostics = {"model": perfect, "ref": json.loads(json.dumps(perfect if good else blind))}
-        est.mi_ref_ci = (0.2, 0.4) if good else (-0.1, 0.1)
-    return out
 
 
 def test_uninformative_subsets_are_marked_and_explained():
     table = remid_table_markdown(with_diagnostics({"id": True, "german": False}))
     row = cells(table, 3)
-    assert row[1] == "-0.067" and row[2] == "-0.047†" and row[3] == "-0.051"  # unchecked subsets stay unmarked
-    assert "not informative" in table.splitlines()[-1]
+    assert values(row[1:4]) == ["-0.067", "-0.047", "-0.051"]
+    assert row[2].startswith("-0.047† [") and "†" not in row[1] + row[3]  # unchecked subsets stay unmarked
+    assert row[13] == "-0.057†" and "it averages in subsets where the estimator is near chance" in table
+    assert "numbers on this subset are not informative" in table
     assert "†" not in remid_table_markdown(with_diagnostics({"id": True, "german": True}))
 
 
@@ -112,6 +103,37 @@ def test_empty_responses_are_marked_and_explained():
     res.models[0].subsets["id"].extra["empty_responses"] = 0.1
     table = remid_table_markdown(res)
     row = cells(table, 3)
-    assert row[EVAL_SUBSETS.index("film") + 1].endswith("‡") and not row[1].endswith("‡")
+    assert row[EVAL_SUBSETS.index("film") + 1].startswith("-0.062‡ [") and "‡" not in row[1]
     assert "most of this RPM's responses on this subset are empty" in table
     assert "‡" not in remid_table_markdown(results())
+
+
+def test_subset_labels_name_one_subset_each():
+    from remid.results import COLUMN_LABELS
+
+    assert len(set(COLUMN_LABELS.values())) == len(COLUMN_LABELS) == len(EVAL_SUBSETS)
+
+
+def test_responses_at_the_token_cap_are_marked_in_the_tables_and_warned():
+    from remid.analysis.summary import uninformative_warnings
+
+    res = results()
+    res.models[0].subsets["gaming"].extra["responses_hit_cap"] = 1.0
+    row = cells(remid_table_markdown(res), 3)
+    assert row[EVAL_SUBSETS.index("gaming") + 1].startswith("-0.079§ [") and "§" not in row[1]
+    assert "ran to the token cap" in remid_table_markdown(res)
+    assert remid_table_csv(res).splitlines()[10].endswith(",1.000000,,§")
+    assert any("100% on gaming of its responses ran to the token cap" in w for w in uninformative_warnings(res))
+
+
+def test_dev_results_say_dev_and_emi_results_are_named_without_reasoning():
+    from remid.tables import estimator_table_markdown
+
+    res = with_diagnostics({"id": True, "german": False})
+    assert "test split" in remid_table_markdown(res) and "I(X_R; Y_ref)" in estimator_table_markdown(res)
+    res.split = "dev"
+    res.estimator = {"name": "emi", "reasoner": None}
+    table, diag = remid_table_markdown(res), estimator_table_markdown(res)
+    assert table.startswith("**DEV SPLIT") and diag.startswith("**DEV SPLIT") and "Cells: EMI [95% bootstrap CI]" in table
+    assert "I(X; Y_ref)" in diag and "X_R" not in diag
+    assert all(line.startswith("dev,") for line in remid_table_csv(res).splitlines()[1:])

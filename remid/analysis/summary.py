@@ -9,7 +9,7 @@ from remid.estimators.club import bootstrap_difference, bootstrap_mi, bootstrap_
 from remid.estimators.diagnostics import PairDiagnostics, holm, pair_diagnostics
 from remid.estimators.remi import SubsetScores
 from remid.results import EvaluationResults, SubsetEstimate
-from remid.tables import EMPTY_WARN, LEXICAL_MARK, below_floor, uninformative_subsets
+from remid.tables import CAP_MARK, CAP_WARN, EMPTY_WARN, LEXICAL_MARK, below_floor, uninformative_subsets
 
 Baseline = tuple[str, dict[str, np.ndarray | None]]  # the baseline RPM's label and its [N, N] response matrices
 
@@ -79,7 +79,7 @@ def compare(baseline: Baseline, scores: dict[str, SubsetScores], n_boot: int, se
 
 def uninformative_warnings(results: EvaluationResults) -> list[str]:
     """One plain-words warning per subset where the estimator is near chance, per RPM with mostly empty
-    responses, and one when the diagnostics could not be computed (sampled negatives)."""
+    responses or responses at the token cap, and one when the diagnostics could not be computed (sampled negatives)."""
     messages = []
     first = results.models[0] if results.models else None
     for subset in uninformative_subsets(results):
@@ -87,7 +87,7 @@ def uninformative_warnings(results: EvaluationResults) -> list[str]:
         ref = est.diagnostics["ref"]
         messages.append(
             f"estimator near chance on {subset}: it cannot tell a context's own reference response from the "
-            f"others' ({PairDiagnostics(**ref).summary()}; I(X_R; Y_ref) = {est.mi_ref:.3f}, 95% CI "
+            f"others' ({PairDiagnostics(**ref).summary()}; {results.mi_name('ref')} = {est.mi_ref:.3f}, 95% CI "
             f"[{est.mi_ref_ci[0]:.3f}, {est.mi_ref_ci[1]:.3f}]). Numbers on this subset are not informative.")
     weaker = [k for k, e in first.subsets.items() if below_floor(e)] if first is not None else []
     if weaker:
@@ -103,6 +103,12 @@ def uninformative_warnings(results: EvaluationResults) -> list[str]:
             messages.append(f"{model.name}: most responses are empty on " + ", ".join(
                 f"{k} ({v:.0%})" for k, v in empty.items() if v > EMPTY_WARN) + " (marked ‡): its R-EMI there scores "
                 "empty answers (a thinking RPM that never closed its thinking, or one that answers with EOS).")
+        capped = {k: e.extra["responses_hit_cap"] for k, e in model.subsets.items()
+                  if (e.extra.get("responses_hit_cap") or 0.0) > CAP_WARN}
+        if capped:
+            messages.append(f"{model.name}: " + ", ".join(f"{v:.0%} on {k}" for k, v in capped.items())
+                            + f" of its responses ran to the token cap (marked {CAP_MARK}): it loops or never stops. "
+                            "Check its prompt format (model.chat_template) and decoding (generation.sampling).")
     if first is not None and any(e.informative is None for e in first.subsets.values()):
         messages.append("estimator diagnostics need the full N x N matrices (estimator.negatives=null): "
                         "not checked in this run.")

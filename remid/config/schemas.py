@@ -103,6 +103,7 @@ class LLMJudgeConfig:
     n_boot: int = 1000
     seed: int = 0
     label: str | None = None
+    allow_missing: bool = False  # a judge that answers nothing fails the run unless true
 
 
 def register() -> None:

@@ -28,7 +28,7 @@ from remid.data.schema import Sample
 from remid.judge.prompts import JUDGE_SCORE_KEY, JUDGE_WINNER_KEY, judge_pairwise_prompt, judge_point_prompt
 from remid.judge.report import JudgeScores
 from remid.judge.verdicts import model_outcome, score_of, winner_of
-from remid.llm.client import LLMClient
+from remid.llm.client import LLMClient, check_answered
 from remid.llm.types import ChatRequest
 
 log = logging.getLogger(__name__)
@@ -56,12 +56,13 @@ def judge_requests(sample: Sample, response: str, max_tokens: int = 512,
 class LLMJudge:
     """An ensemble of named LLM judges (module docstring). ``clients`` maps a judge's name to its
     ``LLMClient``; a client without a cache gets ``cache_dir / f"{name}.jsonl"`` when ``cache_dir`` is given.
-    ``n_boot`` and ``seed`` set the bootstrap intervals of the report.
+    ``n_boot`` and ``seed`` set the bootstrap intervals of the report. A judge that answers none of its requests
+(an unreachable server, a missing key) raises ``NoAnswerError`` unless ``allow_missing``.
     """
 
     def __init__(self, clients: Mapping[str, LLMClient], cache_dir: str | Path | None = None,
                  max_tokens: int = 512, temperature: float = 0.0, n_boot: int = 1000, seed: int = 0,
-                 label: str | None = None) -> None:
+                 label: str | None = None, allow_missing: bool = False) -> None:
         if not clients:
             raise ValueError("an LLM judge needs at least one client")
         self.clients = {str(name): client for name, client in clients.items()}
@@ -74,6 +75,7 @@ class LLMJudge:
                 log.warning("judge %s has no cache: its prompts and answers will not be kept", name)
         self.max_tokens, self.temperature, self.n_boot, self.seed = max_tokens, temperature, int(n_boot), int(seed)
         self.names = list(self.clients)
+        self.allow_missing = allow_missing  # a judge that answers nothing: reported missing, or (False) an error
         self.label = label or f"LLM-as-a-judge ({', '.join(self.names)})"
 
     def __repr__(self) -> str:
@@ -97,6 +99,9 @@ class LLMJudge:
 
         def run(name: str) -> JudgeScores:
             results = self.clients[name].chat(requests, progress=step)
+            if not self.allow_missing:
+                check_answered(results, f"judge {name}", "start its server or set its key (conf/judge), or "
+                               "judge.allow_missing=true to report its judgments as missing")
             scores = JudgeScores(name)
             for i in range(0, len(results), REQUESTS_PER_SAMPLE):
                 as_a, as_b, point = results[i:i + REQUESTS_PER_SAMPLE]

@@ -38,6 +38,17 @@ from remid.llm.types import ChatRequest, ChatResult, FatalError, RetryableError
 log = logging.getLogger(__name__)
 
 
+class NoAnswerError(RuntimeError):
+    """A judge or teacher that answered none of its requests (an unreachable server, a wrong key or model)."""
+
+
+def check_answered(results: list[ChatResult], who: str, fix: str) -> None:
+    """Raise ``NoAnswerError`` when not one of ``results`` came back with an answer (garbage still counts as one)."""
+    if results and all(r.text is None for r in results):
+        first = next((r.error for r in results if r.error), "none recorded").splitlines()[0][:200]
+        raise NoAnswerError(f"{who} answered none of {len(results)} requests (first failure: {first}); {fix}")
+
+
 @dataclass
 class LLMStats:
     """Counts of one ``chat`` call or, summed, of a client's life.

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from remid.data.schema import parse_record
 from remid.llm import ChatRequest, LLMClient
+from remid.llm.client import check_answered
 from remid.methods.artefacts import split_samples, write_jsonl
 from remid.prompts import DA_DIALOGUE_KEYS, DA_TOPIC_KEYS, da_dialogue_prompt, da_topics_prompt
 
@@ -43,6 +44,7 @@ def augment(out_path: str, teacher: LLMClient, source: str | None = None, skip_i
     samples = [originals[i] for i in chosen]
     topics = teacher.chat([_ask(da_topics_prompt(s), "da_topics", {"sample": s.to_record()}, DA_TOPIC_KEYS, max_tokens)
                            for s in samples])
+    check_answered(topics, "the teacher (llm group)", "check llm.backend (its server, model and key)")
     seeds = [(s, k, str(t.parsed[key])) for s, t in zip(samples, topics, strict=True) if t.ok
              for k, key in enumerate(DA_TOPIC_KEYS[:topics_per_sample])]
     dialogues = teacher.chat([_ask(da_dialogue_prompt(s, seed), "da_dialogue", {"sample": s.to_record(), "seed": seed},

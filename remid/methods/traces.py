@@ -18,6 +18,7 @@ from pathlib import Path
 
 from remid.data.schema import Sample
 from remid.llm import ChatRequest, LLMClient
+from remid.llm.client import check_answered
 from remid.methods.artefacts import split_samples, write_jsonl
 from remid.prompts import CORE_FEATURES_MARKER, reasoning_prompt
 
@@ -42,6 +43,7 @@ def teacher_traces(out_path: str, teacher: LLMClient, samples: list[Sample], tas
     answers = teacher.chat([ChatRequest(messages=[{"role": "user", "content": reasoning_prompt(s, with_reference=True).text}],
                                         task=task, fields={"sample": s.to_record()}, max_tokens=max_tokens)
                             for s in samples])
+    check_answered(answers, "the teacher (llm group)", "check llm.backend (its server, model and key)")
     kept = [keep(a.text) if a.ok and a.text else "" for a in answers]
     rows = [{"sample_id": s.sample_id, key: k} for s, k in zip(samples, kept, strict=True) if k]
     stats = {"samples": len(samples), "failed": len(samples) - len(rows), "task": task}

@@ -1,8 +1,7 @@
 """Bytes per GPU of one training or scoring step, term by term, from an ``Architecture`` and the run's shapes.
 
-Model states under DeepSpeed ZeRO come from DeepSpeed's own estimators
-(``deepspeed.runtime.zero.stage_1_and_2.estimate_zero2_model_states_mem_needs``,
-``deepspeed.runtime.zero.stage3.estimate_zero3_model_states_mem_needs``: 2 bytes a parameter of bf16 weights
+Model states under DeepSpeed ZeRO follow DeepSpeed's own estimators (remid.plan.zero, which needs no
+DeepSpeed install: 2 bytes a parameter of bf16 weights
 plus 18 bytes of bf16/fp32 gradients, fp32 master weights and Adam moments, divided over the GPUs).
 Without ZeRO: AdamW in float32 holds weights, gradients and two moments, 16 bytes a parameter (the float32
 master weights of ``bf16-mixed``, remid.run.train.training_dtype), plus the bf16 copies autocast makes of
@@ -15,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from remid.plan.architectures import Architecture
+from remid.plan.zero import zero2_states, zero3_states
 
 GiB = 1024**3
 DTYPE_BYTES = {"float32": 4, "bfloat16": 2, "float16": 2}
@@ -57,17 +57,14 @@ def model_states(arch: Architecture, strategy: Strategy, precision: str, trainab
     trained = arch.lora_params(lora) * trainable_copies if lora else total * trainable_copies
     frozen_base = total * (1 if lora else 0) * DTYPE_BYTES.get(base_dtype, 2)
     if strategy.stage in (2, 3):
-        from deepspeed.runtime.zero.stage3 import estimate_zero3_model_states_mem_needs
-        from deepspeed.runtime.zero.stage_1_and_2 import estimate_zero2_model_states_mem_needs
-
         if strategy.stage == 2:
-            cpu, gpu = estimate_zero2_model_states_mem_needs(
+            cpu, gpu = zero2_states(
                 trained, num_gpus_per_node=strategy.devices, num_nodes=strategy.nodes,
                 cpu_offload=strategy.offload_optimizer)
             how = "DeepSpeed ZeRO-2 estimator"
         else:
             largest = arch.lora_params(lora) // arch.layers if lora else arch.largest_module_params()
-            cpu, gpu, _ = estimate_zero3_model_states_mem_needs(
+            cpu, gpu, _ = zero3_states(
                 trained, largest, num_gpus_per_node=strategy.devices, num_nodes=strategy.nodes,
                 cpu_offload=strategy.offload_optimizer, cpu_offload_params=strategy.offload_parameters)
             frozen_base //= strategy.world  # ZeRO-3 partitions the frozen base too

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import hydra
 from omegaconf import DictConfig
 
 from remid.analysis.ablation import ablation, tables_markdown
+from remid.run.cli import hydra_main
 from remid.run.evaluate import prepare_estimator
 
 
@@ -19,10 +19,9 @@ def run_ablation(cfg: DictConfig) -> dict[str, dict]:
     return results
 
 
-@hydra.main(version_base="1.3", config_path="../../conf", config_name="ablation")
 def main(cfg: DictConfig) -> None:
     run_ablation(cfg)
 
 
 if __name__ == "__main__":
-    main()
+    hydra_main(main, "ablation", "other")

@@ -25,7 +25,6 @@ from remid.analysis.outputs import write_outputs
 from remid.analysis.summary import baseline_of, compare, summarize, uninformative_warnings
 from remid.cache import JsonlCache
 from remid.data.readers import load_samples, select_subsets
-from remid.data.schema import EVAL_SUBSETS
 from remid.embedding_cache import CachedEmbedder
 from remid.estimators.build import build_estimator, generator_dtype
 from remid.estimators.matrices import save_matrices
@@ -37,10 +36,10 @@ from remid.methods.rpm_responses import rpm_entropies, rpm_responses
 from remid.models.loading import load_model, model_fingerprint, resolve_model_path
 from remid.plan import before_launch
 from remid.progress import progress_bar
-from remid.results import METRICS, EvaluationResults, ModelResults, table_rows
+from remid.results import METRICS, EvaluationResults, ModelResults
 from remid.run.common import build_logger, closing_wandb
-from remid.tables import significant_differences
-from remid.validation import check_choice
+from remid.tables import estimator_records, significant_differences, table_records
+from remid.validation import ConfigError, check_choice
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +96,28 @@ def entropies_of(cfg: DictConfig, rpm: RPMSpec, subsets) -> dict:
     return out
 
 
+def locate(cfg: DictConfig, spec: str) -> str:
+    """A run named in ``rpms=[...]`` as given when it exists, else against ``paths.runs_dir`` (README's
+    ``runs/sft/tiny_qwen3`` with ``REMID_RUNS`` set); hub ids and prefixed specs unchanged."""
+    path = Path(spec)
+    if path.exists() or path.is_absolute() or ":" in spec:
+        return spec
+    runs = Path(cfg.paths.runs_dir)
+    for candidate in (runs / path, runs.joinpath(*path.parts[1:]) if path.parts[0] == "runs" else None):
+        if candidate is not None and candidate.exists():
+            return str(candidate)
+    return spec
+
+
+def check_trained(cfg: DictConfig, spec: str) -> None:
+    """A train run ``<runs_dir>/<method>/<model>`` that is not there: name the command that makes it."""
+    path, runs = Path(spec), Path(cfg.paths.runs_dir)
+    if path.exists() or path.parent.parent != runs:
+        return
+    raise FileNotFoundError(f"{spec} holds no trained run; train it first: "
+                            f"python train.py method={path.parent.name} model={path.name}")
+
+
 def calibrate_estimator(run_dir: Path, scores: dict[str, SubsetScores], model: ModelResults, seed: int) -> None:
     """analyses.calibration=true: the known-answer check of the estimator on its cached reference matrices."""
     if any(s.logp_ref is None for s in scores.values()):
@@ -118,9 +139,11 @@ def evaluate(cfg: DictConfig) -> EvaluationResults | None:
     run_dir = Path(cfg.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     specs = ([str(Path(cfg.paths.runs_dir) / m / cfg.model.name) for m in cfg.methods] if cfg.get("methods")
-             else list(cfg.rpms or []))
+             else [locate(cfg, str(spec)) for spec in cfg.rpms or []])
     if not specs:
-        raise ValueError("rpms is empty: give at least one RPM (train run dir, checkpoint dir or hub id)")
+        raise ConfigError("rpms is empty: give at least one RPM (train run dir, checkpoint dir or hub id)")
+    for spec in specs:
+        check_trained(cfg, spec)
     rpms = [rpm_spec(spec) for spec in specs]
     for rpm in rpms:
         resolve_model_path(rpm.model)  # fail now, not after the estimator is prepared
@@ -175,42 +198,59 @@ def evaluate(cfg: DictConfig) -> EvaluationResults | None:
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"), split=split,
     )
     tables, plots = write_outputs(run_dir, results)
-    report(cfg, run_dir, results, tables, plots, "R-EMI" if estimator.uses_reasoning else "EMI")
+    report(cfg, run_dir, results, tables, plots)
     return results
 
 
 def report(cfg: DictConfig, run_dir: Path, results: EvaluationResults, tables: dict[str, str],
-           plots: dict[str, Path], title: str) -> None:
-    """Print the tables and warnings; send the metrics, tables and plots to the configured logger."""
-    print(f"\n{title} ({cfg.estimator.name}, higher is better) -> {run_dir / 'results.json'}\n{tables['r_emi']}\n")
-    print(f"Estimator diagnostics: can it tell each context's own response from the others'?\n{tables['estimator']}\n")
+           plots: dict[str, Path]) -> None:
+    """Print the tables and warnings (each once); send metrics, tables, flags and plots to the configured logger."""
+    split = f" [{results.split_note}]" if results.split_note else ""
+    print(f"\n{results.metric_name('r_emi')} ({cfg.estimator.name}, higher is better){split} -> "
+          f"{run_dir / 'results.json'}\n{tables['r_emi']}\n")
+    print(f"Estimator diagnostics: can it tell each context's own response from the others'?{split}\n"
+          f"{tables['estimator']}\n")
     if tables["comparison"]:
         print(f"{tables['comparison']}\n")
         significant = significant_differences(results)
         print("Differences whose 95% interval excludes 0:" + ("".join(f"\n- {d}" for d in significant) or " none") + "\n")
     if tables["analysis"]:
         print(f"Shift severity, theorem 3.4 bound and judges:\n{tables['analysis']}\n")
-    messages = uninformative_warnings(results)
-    for message in messages:
-        log.warning(message)
-    for message in messages:
-        print(f"WARNING: {message}")
+    for message in uninformative_warnings(results):
+        print(f"WARNING{split}: {message}")
     logger = build_logger(cfg)
     if logger:
         with closing_wandb():
-            for model in results.models:
-                metrics = {f"{model.name}/{k}/{m}": getattr(v, m) for k, v in model.subsets.items()
-                           for m in ("r_emi", "mi_model", "mi_ref", "r_emid") if getattr(v, m) is not None}
-                metrics.update({f"{model.name}/{k}/{matrix}_{d}": v.diagnostics[matrix][d]
-                                for k, v in model.subsets.items() if v.diagnostics
-                                for matrix in ("model", "ref", "lexical_model", "lexical_ref") if matrix in v.diagnostics
-                                for d in ("mean_rank", "column_mean_rank", "top1", "p_value")})
-                logger.log_metrics(metrics)
-            if hasattr(logger, "log_table"):
-                for metric in METRICS:
-                    rows = [[label, *values, avg] for label, values, avg in table_rows(results, metric)]
-                    logger.log_table(key=f"{metric}_table", columns=["model", *EVAL_SUBSETS, "avg"], data=rows)
-            if hasattr(logger, "log_image"):
-                for metric, path in plots.items():
-                    logger.log_image(key=f"{metric}_plot", images=[str(path)])
-            logger.save()
+            log_results(logger, results, plots)
+
+
+def log_results(logger, results: EvaluationResults, plots: dict[str, Path]) -> None:
+    """Metrics ``[dev/]<model>/<subset>/<name>`` (intervals and the informative flag included), the metric and
+    estimator tables with their intervals and marks, and the plots; every key of a dev run starts ``dev/``."""
+    prefix = "" if results.split == "test" else f"{results.split}/"
+    for model in results.models:
+        metrics = {}
+        for subset, est in model.subsets.items():
+            key = f"{prefix}{model.name}/{subset}"
+            for name in ("r_emi", "mi_model", "mi_ref", "r_emid"):
+                if getattr(est, name) is not None:
+                    metrics[f"{key}/{name}"] = getattr(est, name)
+                ci = getattr(est, f"{name}_ci", None)
+                if ci is not None:
+                    metrics.update({f"{key}/{name}_ci_low": ci[0], f"{key}/{name}_ci_high": ci[1]})
+            if est.informative is not None:
+                metrics[f"{key}/informative"] = float(est.informative)
+            if est.diagnostics:
+                metrics.update({f"{key}/{matrix}_{d}": est.diagnostics[matrix][d] for matrix in ("model", "ref", "lexical_model", "lexical_ref")
+                                if matrix in est.diagnostics for d in ("mean_rank", "column_mean_rank", "top1", "p_value")})
+        logger.log_metrics(metrics)
+    if hasattr(logger, "log_table"):
+        for metric in METRICS:
+            columns, rows = table_records(results, metric)
+            logger.log_table(key=f"{prefix}{metric}_table", columns=columns, data=rows)
+        columns, rows = estimator_records(results)
+        logger.log_table(key=f"{prefix}estimator_table", columns=columns, data=rows)
+    if hasattr(logger, "log_image"):
+        for metric, path in plots.items():
+            logger.log_image(key=f"{prefix}{metric}_plot", images=[str(path)])
+    logger.save()

@@ -13,6 +13,7 @@ from omegaconf import DictConfig, OmegaConf
 from remid.config.targets import check_targets
 from remid.plan import before_launch
 from remid.run.common import build_callbacks, build_logger, closing_wandb
+from remid.validation import ConfigError, check_int, check_trainer
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,34 @@ def run_prepare_steps(cfg: DictConfig) -> dict[str, str]:
     return written
 
 
+def write_record(cfg: DictConfig) -> None:
+    """The run's ``config.yaml`` (what evaluation reads back), written once the run has succeeded."""
+    (Path(cfg.run_dir) / "config.yaml").write_text(OmegaConf.to_yaml(cfg, resolve=True))
+
+
+def checkpoint_step(ckpt_path: Path) -> int:
+    """The optimizer steps a Lightning checkpoint (a file, or DeepSpeed's directory) has trained."""
+    import torch
+
+    if ckpt_path.is_dir():  # DeepSpeed: Lightning's state sits beside the shards
+        ckpt_path = sorted((ckpt_path / "checkpoint").glob("*model_states.pt"))[0]
+    return int(torch.load(ckpt_path, map_location="cpu", weights_only=False, mmap=True)["global_step"])
+
+
+def resume_limits(cfg: DictConfig, ckpt_path: Path | None) -> dict:
+    """Trainer overrides of a resumed run: a ``trainer.max_steps`` above the checkpoint's steps is trained to,
+    whatever epochs the checkpoint has done (``max_epochs`` is lifted); one at or below them is an error."""
+    max_steps = cfg.trainer.get("max_steps", -1)
+    if ckpt_path is None or max_steps is None or max_steps < 0:
+        return {}
+    done = checkpoint_step(ckpt_path)
+    if done >= max_steps:
+        raise ConfigError(f"resume=true: {ckpt_path} has trained {done} steps, trainer.max_steps={max_steps} leaves "
+                          f"nothing to train; raise it (e.g. trainer.max_steps={done + max(done, 1)})")
+    log.info("resume=true: training from step %d to trainer.max_steps=%d (max_epochs lifted)", done, max_steps)
+    return {"max_epochs": -1}
+
+
 # The groups a train run instantiates from ``_target_`` nodes: their keywords are checked before anything runs.
 INSTANTIATED = ("method", "trainer", "callbacks", "logger", "generation", "llm", "embedder")
 
@@ -72,15 +101,17 @@ def train(cfg: DictConfig) -> dict[str, float]:
     """Train ``cfg.method`` on ``cfg.model``; returns the final logged metrics."""
     for key in INSTANTIATED:  # a misspelt keyword fails here, not after the prepare steps
         check_targets(cfg.get(key), key)
+    check_trainer(cfg.trainer)  # trainer.max_steps=abc fails here, before any weights load
+    check_int(cfg.data.get("train_limit"), "data.train_limit", "64")
     if before_launch(cfg):  # plan=true: print the memory / step-time plan and stop; a GPU plan that cannot fit stops
         return {}
     L.seed_everything(cfg.seed, workers=True)
     run_dir = Path(cfg.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    (run_dir / "config.yaml").write_text(OmegaConf.to_yaml(cfg, resolve=True))
     model_path = init_model(cfg)
     run_prepare_steps(cfg)
     if cfg.method.get("module") is None:  # nothing to fit (ICL): the prepare steps made the RPM
+        write_record(cfg)
         log.info("method %s trains no weights; its RPM is described in %s", cfg.method.name, run_dir / "config.yaml")
         return {}
     build = instantiate(cfg.method.module)
@@ -92,11 +123,14 @@ def train(cfg: DictConfig) -> dict[str, float]:
     datamodule = instantiate(cfg.method.datamodule)
     datamodule.connect(module.tokenizer)
     ckpt_path = None
+    overrides = {}
     if cfg.resume:
         ckpt_path = last_checkpoint(run_dir)
         log.info("resuming from %s", ckpt_path) if ckpt_path else log.warning("resume=true but no checkpoint in %s", run_dir)
+        overrides = resume_limits(cfg, ckpt_path)
     with closing_wandb():
         logger = build_logger(cfg)
-        trainer: L.Trainer = instantiate(cfg.trainer, logger=logger, callbacks=build_callbacks(cfg, logger))
+        trainer: L.Trainer = instantiate(cfg.trainer, logger=logger, callbacks=build_callbacks(cfg, logger), **overrides)
         trainer.fit(module, datamodule=datamodule, ckpt_path=ckpt_path)
+    write_record(cfg)
     return {k: float(v) for k, v in trainer.callback_metrics.items()}
