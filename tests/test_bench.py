@@ -117,7 +117,7 @@ def test_offline_build_has_every_subset_valid_stats_and_provenance(reference):
     assert validate.main([path]) == 0
     groups = by_subset(load_samples(path))
     # IDTrain samples sharing a golden or last query with a test sample are set apart at load (by_subset)
-    assert sorted(g for g in groups if not g.endswith("_train_overlap")) == sorted(
+    assert sorted(g for g in groups if not g.endswith("_overlap")) == sorted(
         {"id_train", "id_dev", *EVAL_SUBSETS})
     data = json.loads(read(path))
     assert list(data) == ["IDTrain", "IDDev", "IDTest", "OOD1Test", "OOD2Test", "OOD3Test"]

@@ -126,7 +126,7 @@ def test_http_build_end_to_end_with_broken_replies(openai_server, bench_cfg):
     cfg = bench_cfg("http", *http_overrides(server))
     summary = build_bench(cfg)
     groups = by_subset(load_samples(summary["out"]))
-    assert sorted(g for g in groups if not g.endswith("_train_overlap")) == sorted(
+    assert sorted(g for g in groups if not g.endswith("_overlap")) == sorted(
         {"id_train", "id_dev", *EVAL_SUBSETS})
     assert "Broken" not in json.dumps([s.character_name for s in load_samples(summary["out"])])
     assert all(re.search("[\uac00-\ud7af]", s.user_persona) for s in groups["korean"])

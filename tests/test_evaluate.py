@@ -222,8 +222,9 @@ def test_default_estimator_beats_chance_on_dev_where_dev_says_it_does(hydra_ctx,
 
 @pytest.mark.slow
 def test_a_blind_estimator_is_reported_as_not_informative(hydra_ctx, runs_dir, tmp_path, capsys):
+    # the copy component off: copying from the context alone reads dependence, a random policy does not
     results = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, "data.eval_limit=12",
-                                "estimator.policy=tiny-random:qwen3"))
+                                "estimator.policy=tiny-random:qwen3", "estimator.copy.weight=0"))
     flagged = [s for s, e in results.models[0].subsets.items() if e.informative is False]
     assert flagged == ["id", "german"]
     out = capsys.readouterr().out

@@ -21,6 +21,7 @@ AUTHORS_CORL = [
     "+method.module.reasoner.rewards.format=" + _FMT % "reasoning_format_reward",
     "+method.module.reasoner.rewards.length={fn: {_target_: remid.authors_rewards.CoreFeatureLengthReward}, weight: 1.0}",
     "+method.module.policy.rewards.format=" + _FMT % "response_format_reward",
+    "method.module.policy.rewards.match.fn.reduction=mean",
     "+method.datamodule.samples={_target_: remid.data.readers.test_records, source: ${data.source}, n: 1000, seed: 42}",
 ]
 # experiment -> (root config, the README command's overrides) for each entry point it serves.
@@ -35,7 +36,7 @@ RECIPES = {
     "da_openai": [("train", ["method=da", "llm=openai", "llm.backend.model=gpt-4o-mini"])],
     "corl_tiny_ablation": [("ablation", ["paths.runs_dir='${oc.env:REMID_RUNS,runs}/corl_tiny'", "data.eval_limit=48"])],
     "authors_negatives": [("evaluate", ["estimator.negatives=1000", "estimator.negatives_seed=42",
-                                        "estimator.negatives_replace=false"])],
+                                        "estimator.negatives_replace=false", "estimator.club_form=authors"])],
     "authors_corl": [("train", AUTHORS_CORL)],
     "sweep_tiny": [("sweep", ["models=[tiny_qwen3,tiny_llama]", "methods=[sft,rl]", "emi=true",
                               'train_overrides=["data.train_limit=256"]', 'evaluate_overrides=["data.eval_limit=32"]',
