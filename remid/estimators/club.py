@@ -149,10 +149,6 @@ def bootstrap_draws(logp: np.ndarray, n_boot: int = 1000, seed: int = 0) -> np.n
 
 def interval(x: np.ndarray) -> tuple[float, float]:
     """The percentile 95% interval of bootstrap draws ``x`` (NaN draws left out)."""
-    return _interval(x)
-
-
-def _interval(x: np.ndarray) -> tuple[float, float]:
     lo, hi = np.nanpercentile(x, [2.5, 97.5])  # NaN: a resample of one repeated sample (tiny N only)
     return float(lo), float(hi)
 
@@ -170,7 +166,7 @@ def bootstrap_mi(logp_model: np.ndarray, logp_ref: np.ndarray, n_boot: int = 100
     _check_same_shape(logp_model, logp_ref, "bootstrap_mi")
     idx = _indices(logp_model.shape[0], n_boot, seed)
     mi_model, mi_ref = _resampled_mi(logp_model, idx, form), _resampled_mi(logp_ref, idx, form)
-    return {"mi_model": _interval(mi_model), "mi_ref": _interval(mi_ref), "r_emi": _interval(mi_model - mi_ref)}
+    return {"mi_model": interval(mi_model), "mi_ref": interval(mi_ref), "r_emi": interval(mi_model - mi_ref)}
 
 
 def bootstrap_remid(id_model: np.ndarray, id_ref: np.ndarray, ood_model: np.ndarray, ood_ref: np.ndarray,
@@ -188,7 +184,7 @@ def bootstrap_remid(id_model: np.ndarray, id_ref: np.ndarray, ood_model: np.ndar
     ood_idx = _indices(ood_model.shape[0], n_boot, seed + 1)
     id_remi = _resampled_mi(id_model, id_idx, form) - _resampled_mi(id_ref, id_idx, form)
     ood_remi = _resampled_mi(ood_model, ood_idx, form) - _resampled_mi(ood_ref, ood_idx, form)
-    return _interval(id_remi - ood_remi)
+    return interval(id_remi - ood_remi)
 
 
 def bootstrap_difference(logp_a: np.ndarray, logp_b: np.ndarray, n_boot: int = 1000, seed: int = 0,
@@ -202,4 +198,4 @@ def bootstrap_difference(logp_a: np.ndarray, logp_b: np.ndarray, n_boot: int = 1
     logp_a, logp_b = _check_matrix(logp_a, "logp_a"), _check_matrix(logp_b, "logp_b")
     _check_same_shape(logp_a, logp_b, "bootstrap_difference")
     idx = _indices(logp_a.shape[0], n_boot, seed)
-    return _interval(_resampled_mi(logp_a, idx, form) - _resampled_mi(logp_b, idx, form))
+    return interval(_resampled_mi(logp_a, idx, form) - _resampled_mi(logp_b, idx, form))
