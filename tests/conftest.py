@@ -51,6 +51,21 @@ def hydra_context():
         yield compose
 
 
+@pytest.fixture(autouse=True)
+def _root_logging_restored():
+    """A test that runs a Hydra main in-process leaves root handlers on pytest's captured (later closed)
+    streams; each test gets the root logger's handlers and level back as they were."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in [h for h in root.handlers if h not in handlers]:
+        root.removeHandler(handler)
+        handler.close()
+    root.setLevel(level)
+
+
 @pytest.fixture
 def hydra_ctx():
     """``compose(config_name, overrides)`` for one test."""
