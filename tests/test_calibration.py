@@ -44,3 +44,20 @@ def test_calibration_files_are_written(tmp_path):
     assert set(data["subsets"]) == {"id", "german"} and data["informative"] == {"id": True, "german": False}
     assert (tmp_path / "calibration.png").stat().st_size > 1000
     assert "german" in (tmp_path / "calibration.md").read_text()
+
+
+@pytest.mark.parametrize("form", ["paper", "authors"])
+def test_every_pair_broken_reads_equation_2s_independence_value_not_zero(form):
+    """Strong dependence, small N: with every pair broken the true matches sit among the negatives, so equation 2
+    reads -I(p=0) / (N - 1) (clearly below 0 here); that is the known answer the check holds it to, in the
+    CLUB form the estimator is configured with."""
+    rng = np.random.default_rng(5)
+    n = 16
+    logp = 0.05 * rng.normal(size=(n, n)) + 6.0 * np.eye(n)
+    cal = calibrate({"id": logp}, draws=10, n_boot=100, form=form)
+    g = cal["subsets"]["id"]["golden_mi"]
+    assert cal["club_form"] == form and g["values"][0] == pytest.approx(club_mi(logp, form))
+    assert g["expected_at_p1"] == pytest.approx(-g["values"][0] / (n - 1))
+    assert g["ci"][-1][1] < 0 and not g["zero_at_p1"]
+    assert g["values"][-1] == pytest.approx(g["expected_at_p1"], abs=0.05)
+    assert g["independent_at_p1"] and cal["subsets"]["id"]["passes"]

@@ -4,8 +4,12 @@ Per subset, the golden responses are re-assigned to other contexts (a derangemen
 samples, p in ``FRACTIONS``. The reference matrix log p(y_j | x_i, r_i) is already scored (CLUB, equation 2),
 so re-assigning responses is permuting its columns: no new generation or scoring. Two known answers:
 
-- goldens: I(X_R; Y) of the re-assigned goldens must fall as p grows (Spearman with 1 - p near 1) and be
-  consistent with 0 at p = 1 (every pair broken: no dependence left to find);
+- goldens: I(X_R; Y) of the re-assigned goldens must fall as p grows (Spearman with 1 - p near 1) and, at
+  p = 1 (every pair broken: no dependence left to find), be consistent with what equation 2 gives for
+  independent pairs. That value is not 0 at finite N: the broken pairs' true matches now sit among the
+  negatives, so in expectation it is -I(p = 0) / (N - 1), in either CLUB form. Both checks are reported
+  (``zero_at_p1``: the interval holds 0; ``independent_at_p1``: it holds -I(p = 0) / (N - 1)); a subset
+  passes on the second, the known answer of the estimator as defined;
 - a planted RPM whose responses are goldens (re-assigned the same way): its R-EMI (definition 3.2) is 0 at
   p = 0 by construction and must fall towards -I(X_R; Y_ref) as p grows.
 
@@ -38,7 +42,7 @@ def derangement(n: int, p: float, rng: np.random.Generator) -> np.ndarray:
     return perm
 
 
-def _curve(logp: np.ndarray, draws: int, n_boot: int, seed: int, offset: float) -> dict:
+def _curve(logp: np.ndarray, draws: int, n_boot: int, seed: int, offset: float, form: str) -> dict:
     """I (minus ``offset``) of the column-permuted matrix at each fraction, mean over draws, with intervals."""
     from scipy.stats import spearmanr
 
@@ -46,36 +50,42 @@ def _curve(logp: np.ndarray, draws: int, n_boot: int, seed: int, offset: float) 
     values, cis = [], []
     for p in FRACTIONS:
         perms = [derangement(logp.shape[0], p, rng) for _ in range(draws if p > 0 else 1)]
-        values.append(float(np.mean([club_mi(logp[:, perm]) for perm in perms])) - offset)
-        boot = np.mean([bootstrap_draws(logp[:, perm], n_boot, seed) for perm in perms], axis=0) - offset
+        values.append(float(np.mean([club_mi(logp[:, perm], form) for perm in perms])) - offset)
+        boot = np.mean([bootstrap_draws(logp[:, perm], n_boot, seed, form) for perm in perms], axis=0) - offset
         cis.append(list(interval(boot)))
     rho, p_value = spearmanr(values, [1 - p for p in FRACTIONS])
     return {"values": values, "ci": cis, "spearman": float(rho), "spearman_p": float(p_value),
             "monotone": bool(np.all(np.diff(values) < 0))}
 
 
-def calibrate(logp_ref: dict[str, np.ndarray], draws: int = 20, n_boot: int = 200, seed: int = 0) -> dict:
-    """Per subset: the goldens' I(X_R; Y) and the planted RPM's R-EMI at each fraction p of re-assigned responses."""
-    out: dict = {"fractions": list(FRACTIONS), "draws": draws, "n_boot": n_boot, "seed": seed, "subsets": {}}
+def calibrate(logp_ref: dict[str, np.ndarray], draws: int = 20, n_boot: int = 200, seed: int = 0,
+              form: str = "paper") -> dict:
+    """Per subset: the goldens' I(X_R; Y) and the planted RPM's R-EMI at each fraction p of re-assigned
+    responses, CLUB in ``form`` (``estimator.club_form``)."""
+    out: dict = {"fractions": list(FRACTIONS), "draws": draws, "n_boot": n_boot, "seed": seed, "club_form": form,
+                 "subsets": {}}
     for name, logp in logp_ref.items():
         logp = np.asarray(logp, dtype=np.float64)
-        golden = _curve(logp, draws, n_boot, seed, 0.0)
-        golden["zero_at_p1"] = bool(golden["ci"][-1][0] <= 0 <= golden["ci"][-1][1])
-        # Equation 2's own value with every pair broken, in expectation: -I(p=0) / (N - 1) (the true diagonal
-        # stays in the N^2 term); ~0 for the sizes evaluated, recorded so a reader can tell the two apart.
-        golden["expected_at_p1"] = -golden["values"][0] / (logp.shape[0] - 1)
-        planted = _curve(logp, draws, n_boot, seed, club_mi(logp))
-        planted["i_ref"] = club_mi(logp)
-        out["subsets"][name] = {"n": int(logp.shape[0]), "golden_mi": golden, "planted_rpm_r_emi": planted,
-                                "passes": golden["monotone"] and golden["zero_at_p1"] and planted["monotone"]}
+        golden = _curve(logp, draws, n_boot, seed, 0.0, form)
+        (lo, hi), n = golden["ci"][-1], logp.shape[0]
+        golden["zero_at_p1"] = bool(lo <= 0 <= hi)
+        # Equation 2's value with every pair broken, in expectation (module docstring): -I(p=0) / (N - 1).
+        golden["expected_at_p1"] = -golden["values"][0] / (n - 1)
+        golden["independent_at_p1"] = bool(lo <= golden["expected_at_p1"] <= hi)
+        i_ref = club_mi(logp, form)
+        planted = _curve(logp, draws, n_boot, seed, i_ref, form)
+        planted["i_ref"] = i_ref
+        out["subsets"][name] = {"n": int(n), "golden_mi": golden, "planted_rpm_r_emi": planted,
+                                "passes": golden["monotone"] and golden["independent_at_p1"] and planted["monotone"]}
     return out
 
 
 def calibration_markdown(cal: dict, informative: dict[str, bool | None]) -> str:
-    """One row per subset: I at each fraction, Spearman with 1 - p, whether p = 1 is consistent with 0."""
+    """One row per subset: I at each fraction, Spearman with 1 - p, whether p = 1 is consistent with 0 and with
+    equation 2's value for independent pairs, -I(p=0) / (N - 1)."""
     fractions = cal["fractions"]
     header = ["Subset", "N", *(f"I at p={p:g}" for p in fractions), "Spearman (1 - p)", "monotone",
-              "p=1 consistent with 0", "planted RPM R-EMI at p=1", "informative"]
+              "p=1 consistent with 0", "p=1 consistent with -I(p=0)/(N-1)", "planted RPM R-EMI at p=1", "informative"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for name in [s for s in EVAL_SUBSETS if s in cal["subsets"]]:
         row = cal["subsets"][name]
@@ -83,6 +93,7 @@ def calibration_markdown(cal: dict, informative: dict[str, bool | None]) -> str:
         lines.append("| " + " | ".join([name, str(row["n"]), *(f"{v:.3f}" for v in g["values"]),
                                           f"{g['spearman']:.2f}", "yes" if g["monotone"] else "NO",
                                           "yes" if g["zero_at_p1"] else "NO",
+                                          ("yes" if g["independent_at_p1"] else "NO") + f" ({g['expected_at_p1']:.3f})",
                                           f"{r['values'][-1]:.3f} (-I_ref {-r['i_ref']:.3f})",
                                           {True: "yes", False: "no", None: "not checked"}[informative.get(name)]]) + " |")
     return "\n".join(lines)
@@ -124,11 +135,11 @@ def plot_calibration(cal: dict, informative: dict[str, bool | None], path: Path)
 
 
 def write_calibration(run_dir: Path, logp_ref: dict[str, np.ndarray], informative: dict[str, bool | None],
-                      seed: int = 0) -> dict:
+                      seed: int = 0, form: str = "paper") -> dict:
     """calibration.json, calibration.md and calibration.png in ``run_dir``; returns the json's content."""
     import json
 
-    cal = calibrate(logp_ref, seed=seed)
+    cal = calibrate(logp_ref, seed=seed, form=form)
     cal["informative"] = informative
     write_text_atomic(run_dir / "calibration.json", json.dumps(cal, indent=1) + "\n")
     write_text_atomic(run_dir / "calibration.md", calibration_markdown(cal, informative) + "\n")

@@ -140,11 +140,11 @@ def _indices(n: int, n_boot: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
 
 
-def bootstrap_draws(logp: np.ndarray, n_boot: int = 1000, seed: int = 0) -> np.ndarray:
-    """Equation 2 on ``n_boot`` resamples of the samples (as ``bootstrap_mi`` draws them, same seed, same
-    resamples). -> [n_boot]"""
+def bootstrap_draws(logp: np.ndarray, n_boot: int = 1000, seed: int = 0, form: str = "paper") -> np.ndarray:
+    """Equation 2 (in ``form``) on ``n_boot`` resamples of the samples (as ``bootstrap_mi`` draws them, same
+    seed, same resamples). -> [n_boot]"""
     logp = _check_matrix(logp)
-    return _resampled_mi(logp, _indices(logp.shape[0], n_boot, seed))
+    return _resampled_mi(logp, _indices(logp.shape[0], n_boot, seed), form)
 
 
 def interval(x: np.ndarray) -> tuple[float, float]:

@@ -118,18 +118,19 @@ def check_trained(cfg: DictConfig, spec: str) -> None:
                             f"python train.py method={path.parent.name} model={path.name}")
 
 
-def calibrate_estimator(run_dir: Path, scores: dict[str, SubsetScores], model: ModelResults, seed: int) -> None:
+def calibrate_estimator(run_dir: Path, scores: dict[str, SubsetScores], model: ModelResults, seed: int,
+                        form: str) -> None:
     """analyses.calibration=true: the known-answer check of the estimator on its cached reference matrices."""
     if any(s.logp_ref is None for s in scores.values()):
         raise ValueError("analyses.calibration=true needs the full N x N matrices: set estimator.negatives=null")
     cal = write_calibration(run_dir, {k: s.logp_ref for k, s in scores.items()},
-                            {k: e.informative for k, e in model.subsets.items()}, seed)
+                            {k: e.informative for k, e in model.subsets.items()}, seed, form)
     failed = [k for k, row in cal["subsets"].items() if not row["passes"]]
     print(f"Calibration (planted dependence, {run_dir / 'calibration.md'}):\n"
           + (run_dir / "calibration.md").read_text())
     if failed:
         log.warning("calibration: the estimator does not recover planted dependence on %s (not monotone in the "
-                    "re-assigned fraction, or not consistent with 0 with every pair broken)", ", ".join(failed))
+                    "re-assigned fraction, or not consistent with equation 2's value for independent pairs with every pair broken)", ", ".join(failed))
 
 
 def evaluate(cfg: DictConfig) -> EvaluationResults | None:
@@ -189,7 +190,7 @@ def evaluate(cfg: DictConfig) -> EvaluationResults | None:
         if baseline is None:
             baseline = baseline_of(label, scores)
             if an.get("calibration"):  # the reference matrices are every RPM's: once
-                calibrate_estimator(run_dir, scores, model, cfg.seed)
+                calibrate_estimator(run_dir, scores, model, cfg.seed, cfg.estimator.club_form)
         else:
             model.comparison = compare(baseline, scores, cfg.estimator.n_boot, cfg.seed)
         models.append(model)
