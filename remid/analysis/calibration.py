@@ -72,7 +72,7 @@ def calibrate(logp_ref: dict[str, np.ndarray], draws: int = 20, n_boot: int = 20
         # Equation 2's value with every pair broken, in expectation (module docstring): -I(p=0) / (N - 1).
         golden["expected_at_p1"] = -golden["values"][0] / (n - 1)
         golden["independent_at_p1"] = bool(lo <= golden["expected_at_p1"] <= hi)
-        i_ref = club_mi(logp, form)
+        i_ref = golden["values"][0]  # p = 0: the matrix as scored, club_mi(logp, form)
         planted = _curve(logp, draws, n_boot, seed, i_ref, form)
         planted["i_ref"] = i_ref
         out["subsets"][name] = {"n": int(n), "golden_mi": golden, "planted_rpm_r_emi": planted,
