@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import gc
 import logging
+import time
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -45,21 +46,54 @@ log = logging.getLogger(__name__)
 
 
 def prepare_estimator(cfg: DictConfig) -> None:
-    """Train each module in ``estimator.prepare`` (method -> extra train overrides) that has no hf/ model yet."""
+    """Train each module in ``estimator.prepare`` (method -> extra train overrides) that has no hf/ model yet,
+    on this evaluation's ``data.source`` and ``data.train_limit`` (a module's own extra overrides come after
+    them); one line says what it trains, on how many samples and where, and one when it is done."""
     from hydra import compose
 
-    from remid.run.train import train
+    from remid.run.train import checkpoint_step, last_checkpoint, train
 
     est = cfg.estimator
     for method, extra in (est.prepare or {}).items():
         run_dir = Path(cfg.paths.runs_dir) / method / est.base_model
-        if (run_dir / "hf" / "config.json").exists():
-            continue
-        log.info("preparing estimator module %s on %s", method, est.base_model)
+        limit = cfg.data.get("train_limit")
         overrides = [f"method={method}", f"model={est.base_model}", f"paths.runs_dir={cfg.paths.runs_dir}",
                      f"data.source={cfg.data.source}" if cfg.data.source else "data.source=null",
-                     "logger=csv", *(extra or [])]
-        train(compose(config_name="train", overrides=overrides))
+                     f"data.train_limit={_limit(limit)}", "logger=csv", *(extra or [])]
+        train_cfg = compose(config_name="train", overrides=overrides)
+        if (run_dir / "hf" / "config.json").exists():
+            record = run_dir / "config.yaml"
+            trained = OmegaConf.load(record).data.get("train_limit") if record.exists() else "?"
+            log.info("estimator=%s: reusing its %s module in %s (trained with data.train_limit=%s)", est.name, method,
+                     run_dir, _limit(trained))
+            if trained not in ("?", train_cfg.data.train_limit):
+                log.warning("estimator=%s: %s was trained with data.train_limit=%s, this evaluation asks %s; delete the "
+                            "folder to retrain it", est.name, run_dir, _limit(trained), _limit(train_cfg.data.train_limit))
+            continue
+        steps = train_cfg.trainer.get("max_steps") or -1
+        log.info("estimator=%s: training its %s module from %s on %s for %s, into %s", est.name, method,
+                 est.base_model, training_set(train_cfg),
+                 f"at most {steps} steps" if steps > 0 else f"{train_cfg.trainer.max_epochs} epoch(s)", run_dir)
+        start = time.monotonic()
+        train(train_cfg)
+        ckpt = last_checkpoint(run_dir)
+        log.info("estimator=%s: %s trained in %.0f s, %s optimizer step(s) -> %s", est.name, method,
+                 time.monotonic() - start, checkpoint_step(ckpt) if ckpt else "?", run_dir / "hf")
+
+
+def training_set(train_cfg: DictConfig) -> str:
+    """``"48 of the 416 ID training samples (data.train_limit=48)"``: what a train run's datamodule reads."""
+    from remid.data.readers import by_subset
+
+    dm = train_cfg.method.get("datamodule") or {}
+    total = len(by_subset(load_samples(train_cfg.data.source, train_cfg.data.skip_invalid)).get("id_train", []))
+    limit = dm.get("train_limit")
+    used = total if limit is None else min(int(limit), total)
+    return f"{used} of the {total} ID training samples (data.train_limit={_limit(limit)})"
+
+
+def _limit(value) -> str:
+    return "null" if value is None else str(value)
 
 
 def _response_cache(cfg: DictConfig, rpm: RPMSpec) -> tuple[Path, JsonlCache, SamplingParams]:
