@@ -128,8 +128,9 @@ def index_markdown(report: dict, loaded: Loaded, emi: Loaded, family_pairs: dict
     if report["missing_analyses"]:
         lines += ["", "## Missing analyses", "", *(f"- {m}" for m in report["missing_analyses"])]
     if loaded:
-        lines += ["", "## R-EMI (higher is better)", "", remid_table_markdown(merged(loaded), "r_emi"),
-                  "", "## R-EMID = R-EMI(ID) - R-EMI(OOD) (lower is better)", "",
+        metric, drop = merged(loaded).metric_name("r_emi"), merged(loaded).metric_name("r_emid")
+        lines += ["", f"## {metric} (higher is better)", "", remid_table_markdown(merged(loaded), "r_emi"),
+                  "", f"## {drop} = {metric}(ID) - {metric}(OOD) (lower is better)", "",
                   remid_table_markdown(merged(loaded), "r_emid"),
                   "", "### Estimator diagnostics", "", estimator_table_markdown(merged(loaded))]
     if emi:

@@ -37,7 +37,7 @@ from remid.methods.rpm_responses import rpm_entropies, rpm_responses
 from remid.models.loading import load_model, model_fingerprint, resolve_model_path
 from remid.plan import before_launch
 from remid.progress import progress_bar
-from remid.results import METRICS, EvaluationResults, ModelResults
+from remid.results import METRICS, EvaluationResults, ModelResults, metric_names
 from remid.run.common import build_logger, closing_wandb
 from remid.tables import estimator_records, significant_differences, table_records
 from remid.validation import ConfigError, check_choice
@@ -152,12 +152,13 @@ def check_trained(cfg: DictConfig, spec: str) -> None:
                             f"python train.py method={path.parent.name} model={path.name}")
 
 
-def calibrate_estimator(run_dir: Path, scores: dict[str, SubsetScores], model: ModelResults, seed: int) -> None:
+def calibrate_estimator(run_dir: Path, scores: dict[str, SubsetScores], model: ModelResults, seed: int,
+                        reasoning: bool = True) -> None:
     """analyses.calibration=true: the known-answer check of the estimator on its cached reference matrices."""
     if any(s.logp_ref is None for s in scores.values()):
         raise ValueError("analyses.calibration=true needs the full N x N matrices: set estimator.negatives=null")
     cal = write_calibration(run_dir, {k: s.logp_ref for k, s in scores.items()},
-                            {k: e.informative for k, e in model.subsets.items()}, seed)
+                            {k: e.informative for k, e in model.subsets.items()}, seed, metric_names(reasoning))
     failed = [k for k, row in cal["subsets"].items() if not row["passes"]]
     print(f"Calibration (planted dependence, {run_dir / 'calibration.md'}):\n"
           + (run_dir / "calibration.md").read_text())
@@ -223,7 +224,7 @@ def evaluate(cfg: DictConfig) -> EvaluationResults | None:
         if baseline is None:
             baseline = baseline_of(label, scores)
             if an.get("calibration"):  # the reference matrices are every RPM's: once
-                calibrate_estimator(run_dir, scores, model, cfg.seed)
+                calibrate_estimator(run_dir, scores, model, cfg.seed, estimator.uses_reasoning)
         else:
             model.comparison = compare(baseline, scores, cfg.estimator.n_boot, cfg.seed)
         models.append(model)
