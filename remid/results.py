@@ -25,6 +25,14 @@ METRICS = ("r_emi", "r_emid")
 MISSING = "–"
 
 
+def metric_names(reasoning: bool) -> dict[str, str]:
+    """What tables and plots call each field: R-EMI, R-EMID, I(X_R; Y_...) for an estimator with reasoning
+    r = f_R(x); EMI, EMID, I(X; Y_...) (definition 3.1) for one without (``estimator.reasoner`` null)."""
+    x, prefix = ("X_R", "R-") if reasoning else ("X", "")
+    return {"r_emi": f"{prefix}EMI", "r_emid": f"{prefix}EMID", "mi_model": f"I({x}; Y_model)",
+            "mi_ref": f"I({x}; Y_ref)", "inputs": x}
+
+
 @dataclass
 class SubsetEstimate:
     """One subset's estimate for one model; ``r_emid`` is None for ID (or when there is no ID subset)."""
@@ -99,14 +107,20 @@ class EvaluationResults:
         ``estimator.reasoner`` null; results that do not record it are R-EMI's)."""
         return bool(self.estimator.get("reasoner", True))
 
+    @property
+    def names(self) -> dict[str, str]:
+        """``metric_names`` of this estimator's kind (results.json records them as ``names``)."""
+        return metric_names(self.uses_reasoning)
+
     def metric_name(self, metric: str) -> str:
         """``r_emi`` -> "R-EMI" ("EMI" without reasoning), ``r_emid`` -> "R-EMID" ("EMID")."""
-        name = {"r_emi": "EMI", "r_emid": "EMID"}[metric]
-        return f"R-{name}" if self.uses_reasoning else name
+        if metric not in METRICS:
+            raise KeyError(metric)
+        return self.names[metric]
 
     def mi_name(self, responses: str = "ref") -> str:
         """The estimated information, ``I(X_R; Y_ref)`` with reasoning, ``I(X; Y_ref)`` without."""
-        return f"I({'X_R' if self.uses_reasoning else 'X'}; Y_{responses})"
+        return f"I({self.names['inputs']}; Y_{responses})"
 
     @property
     def split_note(self) -> str:
@@ -116,6 +130,7 @@ class EvaluationResults:
     def to_json(self, path: str | Path) -> None:
         """Write atomically (``remid.atomic``: a temp file in the same folder, then renamed)."""
         data = asdict(self)
+        data["names"] = self.names  # derived from the estimator, for readers of the JSON
         for model, raw in zip(self.models, data["models"], strict=True):
             for name, est in model.subsets.items():
                 raw["subsets"][name]["informative"] = est.informative

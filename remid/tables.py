@@ -42,7 +42,7 @@ CAP_WARN = 0.2  # share of RPM responses cut at generation.sampling.max_new_toke
 UNINFORMATIVE_MARK, EMPTY_MARK, CAP_MARK = "†", "‡", "§"
 UNINFORMATIVE_NOTE = (f"{UNINFORMATIVE_MARK} the estimator is near chance on this subset (see the estimator table): "
                       "numbers on this subset are not informative.")
-EMPTY_NOTE = f"{EMPTY_MARK} most of this RPM's responses on this subset are empty: its R-EMI there scores empty answers."
+EMPTY_NOTE = f"{EMPTY_MARK} most of this RPM's responses on this subset are empty: its value there scores empty answers."
 CAP_NOTE = (f"{CAP_MARK} over {CAP_WARN:.0%} of this RPM's responses on this subset ran to the token cap "
             "(generation.sampling.max_new_tokens): it may loop, or be prompted or decoded unlike its training.")
 MARKS = (
@@ -220,7 +220,7 @@ def remid_table_csv(results: EvaluationResults, metric: str = "r_emi") -> str:
 
 
 def comparison_table_markdown(results: EvaluationResults) -> str:
-    """R-EMI of each RPM minus the baseline's (the first RPM), per subset, with paired 95% intervals.
+    """R-EMI (EMI) of each RPM minus the baseline's (the first RPM), per subset, with paired 95% intervals.
 
     A * marks a difference whose interval excludes 0; an empty string when only one RPM was evaluated.
     """
@@ -229,7 +229,8 @@ def comparison_table_markdown(results: EvaluationResults) -> str:
         return ""
     baseline = next(iter(compared[0].comparison.values()))["baseline"]
     header = ["Model (method)", *COLUMN_LABELS.values()]
-    lines = [f"R-EMI minus R-EMI of {baseline} (paired bootstrap 95% CI; * = interval excludes 0)", "",
+    name = results.metric_name("r_emi")
+    lines = [f"{name} minus {name} of {baseline} (paired bootstrap 95% CI; * = interval excludes 0)", "",
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for model in compared:
         cells = []
@@ -264,7 +265,7 @@ def analysis_table_markdown(results: EvaluationResults) -> str:
         return ""
     labels = sorted({e.judge["label"] for _, _, e in rows if e.judge})
     header = ["Model (method)", "Subset", "D_JS user", "D_JS character", "D_JS dialogue", "D_JS input (check)",
-              "H_hat", "Bound", "R-EMID", "WinRate [95% CI]", "PointScore", "judge missing"]
+              "H_hat", "Bound", results.metric_name("r_emid"), "WinRate [95% CI]", "PointScore", "judge missing"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for model, subset, e in rows:
         d, b, j = e.divergence or {}, e.bound or {}, e.judge or {}

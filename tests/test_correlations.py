@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 from scipy import stats
-from synthetic_results import CURVE_N, SUBSETS, analysed_results
+from synthetic_results import CURVE_N, SUBSETS, analysed_results, flag_uninformative
 
 from remid.analysis.bound_pairs import bound_curve, table13
 from remid.analysis.correlations import (
@@ -130,3 +130,23 @@ def test_severity_pairs_and_coverage_say_what_is_missing():
     assert coverage(bare) == {"divergence": {"present": 0, "expected": 16}, "bound": {"present": 0, "expected": 16},
                               "judge": {"present": 0, "expected": 18}}
     assert coverage(res)["judge"] == {"present": 18, "expected": 18}
+
+
+def test_pairs_where_the_estimator_is_not_informative_are_left_out_and_counted():
+    res = flag_uninformative(analysed_results(), {("tiny_qwen3/sft", "german")})
+    drop = remid_vs_winrate_drop(res)
+    c = drop.correlation()
+    kept = [p for p in drop.points if (p.model, p.subset) != ("tiny_qwen3/sft", "german")]
+    assert len(drop.points) == 16 and c.n == 15 and c.excluded == 1
+    assert c.pearson == pytest.approx(stats.pearsonr([p.x for p in kept], [p.y for p in kept]).statistic)
+    assert c.spearman == pytest.approx(stats.spearmanr([p.x for p in kept], [p.y for p in kept]).statistic)
+    assert c.summary().endswith("n = 15; 1 excluded (estimator not informative)")
+    families = table13(res)
+    assert (families["user"].correlation().excluded, families["all"].correlation().n) == (1, 15)
+    assert [s.correlation.excluded for s in bound_curve(res)] == [1, 1, 1]
+    # judge score vs severity: neither axis is the estimator's, every pair is correlated
+    severity = severity_pairs(res, "win_rate").correlation()
+    assert (severity.n, severity.excluded) == (16, 0)
+    # results without the flag (not checked) keep every pair and say nothing new
+    plain = remid_vs_winrate_drop(analysed_results()).correlation()
+    assert (plain.n, plain.excluded) == (16, 0) and "excluded" not in plain.summary()

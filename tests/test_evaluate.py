@@ -1,12 +1,14 @@
 """End-to-end R-EMI evaluation on the tiny model: results, matrices, caches and errors."""
 
 import json
+import logging
 
 import numpy as np
 import pytest
+from omegaconf import OmegaConf
 
-from remid.run.evaluate import evaluate
-from remid.run.train import train
+from remid.run.evaluate import evaluate, prepare_estimator
+from remid.run.train import checkpoint_step, last_checkpoint, train
 from remid.verify import verify
 
 SHIPPED_RPM = "rpms=['tiny:qwen3']"  # a shipped model as the RPM: errors found before any training
@@ -192,6 +194,24 @@ def test_emi_baseline_scores_without_reasoning(hydra_ctx, runs_dir, tmp_path, ca
     assert all("Core Features" not in row["context"] for row in rows)  # table 18: p(y | x), no r
     assert not (tmp_path / "cache" / "reasoning").exists()
     assert verify(tmp_path / "out", entries=2) == []
+
+
+@pytest.mark.slow
+def test_emi_scorer_trains_on_the_evaluations_train_limit_and_says_so(hydra_ctx, tmp_path, caplog):
+    quick = "estimator.prepare.sft_direct=['trainer.max_epochs=1','+trainer.limit_val_batches=1']"
+    cfg = hydra_ctx("evaluate", ["estimator=emi", f"paths.runs_dir={tmp_path}", "data.train_limit=3", quick])
+    with caplog.at_level(logging.INFO, logger="remid.run.evaluate"):
+        prepare_estimator(cfg)
+    run = tmp_path / "sft_direct" / "tiny_qwen3"
+    assert OmegaConf.load(run / "config.yaml").method.datamodule.train_limit == 3
+    assert checkpoint_step(last_checkpoint(run)) == 1  # 3 samples in one batch of 16, one epoch
+    before, after = [r.getMessage() for r in caplog.records if r.name == "remid.run.evaluate"]
+    assert "training its sft_direct module from tiny_qwen3 on 3 of the " in before and str(run) in before
+    assert "1 optimizer step(s)" in after and after.endswith(str(run / "hf"))
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="remid.run.evaluate"):  # a later evaluation asking more reuses it
+        prepare_estimator(hydra_ctx("evaluate", ["estimator=emi", f"paths.runs_dir={tmp_path}", "data.train_limit=5"]))
+    assert "was trained with data.train_limit=3, this evaluation asks 5" in caplog.records[-1].getMessage()
 
 
 @pytest.mark.slow

@@ -9,10 +9,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from scipy import stats
-from synthetic_results import analysed_results
+from synthetic_results import analysed_results, flag_uninformative
 
-from remid.analysis.correlations import FAMILY_OF, Pairs, Point, severity_pairs
-from remid.analysis.figures import least_squares, scatter_figure, severity_figure
+from remid.analysis.correlations import FAMILY_OF, Pairs, Point, remid_vs_winrate_drop, severity_pairs
+from remid.analysis.figures import figure7, least_squares, scatter_figure, severity_figure
+from remid.analysis.plots import UNINFORMATIVE_LEGEND
 from remid.analysis.report import build_report, main
 
 FILES = ["index.md", "report.json", "table12.md", "table12.csv", "table13.md", "table13.csv", "correlations.md",
@@ -143,3 +144,48 @@ def test_cli_reads_result_paths(tmp_path, capsys):
     assert {r["model"] for r in report["table12"]} == {"tiny_qwen3/rl"} and len(report["table12"]) == 8
     assert "index.md" in capsys.readouterr().out
     assert all(math.isfinite(r["bound"]) for r in report["table12"])
+
+
+def _hollow(ax) -> list:
+    return [line for line in ax.get_lines() if line.get_markerfacecolor() == "none"]
+
+
+def test_uninformative_points_are_hollow_and_bars_hatched_with_a_legend_entry():
+    res = flag_uninformative(analysed_results(), {("tiny_qwen3/sft", "german")})
+    est = res.models[0].subsets["german"]
+    pairs = remid_vs_winrate_drop(res)
+    ax = scatter_figure(pairs).axes[0]
+    (hollow,) = _hollow(ax)
+    drop = res.models[0].subsets["id"].judge["win_rate"] - est.judge["win_rate"]
+    assert list(hollow.get_xdata()) == [est.r_emid] and list(hollow.get_ydata()) == pytest.approx([drop])
+    sft = next(line for line in ax.get_lines() if line.get_label() == "tiny_qwen3/sft")
+    assert len(sft.get_markevery()) == len(sft.get_xdata()) - 1  # its filled markers skip german
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(t.startswith("hollow: estimator not informative") and "left out of r, ρ" in t for t in legend)
+    fit = next(t for t in legend if t.startswith("least squares"))
+    assert "n = 15\n1 excluded (estimator not informative)" in fit
+    severity = severity_figure({f: severity_pairs(res, "win_rate", f) for f in ("user", "character", "dialogue")}, "2")
+    assert len(_hollow(severity.axes[0])) == 1 and not _hollow(severity.axes[1])
+    assert any("kept in r, ρ" in t.get_text() for t in severity.axes[0].get_legend().get_texts())
+    bars = figure7(res).axes[0]
+    hatched = [b for b in bars.patches if b.get_hatch() == "///"]
+    assert len(hatched) == 1 and hatched[0].get_height() == est.bound["value"]
+    assert UNINFORMATIVE_LEGEND in [t.get_text() for t in bars.get_legend().get_texts()]
+    plain = scatter_figure(remid_vs_winrate_drop(analysed_results())).axes[0]  # no flag recorded: as before
+    assert not _hollow(plain) and not [t for t in plain.get_legend().get_texts() if "hollow" in t.get_text()]
+    plt.close("all")
+
+
+def test_report_tables_and_readings_count_the_pairs_left_out(tmp_path):
+    res = flag_uninformative(analysed_results(), {("tiny_qwen3/sft", "german")})
+    report = build_report(res, out_dir=tmp_path, wandb=None)
+    assert report["correlations"]["4d"]["correlation"]["n"] == 15
+    assert report["correlations"]["4d"]["correlation"]["excluded"] == 1
+    table13 = (tmp_path / "table13.md").read_text()
+    assert "| User Shift | 5 (+1 excluded) |" in table13 and "left out of r and ρ" in table13
+    correlations = (tmp_path / "correlations.md").read_text()
+    assert "| 4d | R-EMID vs WinRate difference | 15 (+1 excluded) |" in correlations
+    assert "| severity_win_rate | WinRate vs shift severity | 16 |" in correlations
+    reading = report["figures"]["figure4.png"]["reading"]
+    assert "over 15 (model, subset) pairs (1 more left out: estimator not informative there)" in reading
+    assert "excluded" in (tmp_path / "correlations.csv").read_text().splitlines()[0]

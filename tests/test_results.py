@@ -1,7 +1,17 @@
 """The results format: JSON round trip and the table 20 layout."""
 
+import json
+
+import numpy as np
 import pytest
-from synthetic_results import LABELS, PAPER_SFT, results, with_diagnostics
+from synthetic_results import (
+    LABELS,
+    PAPER_SFT,
+    analysed_results,
+    flag_uninformative,
+    results,
+    with_diagnostics,
+)
 
 from remid.data.schema import EVAL_SUBSETS
 from remid.results import EvaluationResults
@@ -137,3 +147,28 @@ def test_dev_results_say_dev_and_emi_results_are_named_without_reasoning():
     assert table.startswith("**DEV SPLIT") and diag.startswith("**DEV SPLIT") and "Cells: EMI [95% bootstrap CI]" in table
     assert "I(X; Y_ref)" in diag and "X_R" not in diag
     assert all(line.startswith("dev,") for line in remid_table_csv(res).splitlines()[1:])
+
+
+def test_an_estimator_without_reasoning_heads_every_table_and_the_json_emi_whatever_its_name(tmp_path):
+    from remid.analysis.calibration import calibrate, calibration_markdown
+    from remid.analysis.outputs import write_outputs
+    from remid.analysis.summary import uninformative_warnings
+    from remid.results import metric_names
+
+    res = flag_uninformative(analysed_results(), {("tiny_qwen3/sft", "german")})
+    res.estimator = {"name": "my_scorer", "reasoner": None}  # the kind is the field, not the name
+    model = res.models[0]
+    model.comparison = {"id": {"baseline": "tiny_qwen3/rl", "diff": 0.1, "ci": [0.05, 0.15]}}
+    model.subsets["film"].extra["empty_responses"] = 0.9
+    tables, _ = write_outputs(tmp_path, res)
+    text = "\n".join([*tables.values(), *uninformative_warnings(res),
+                      calibration_markdown(calibrate({"id": np.eye(6) * 3}, draws=2, n_boot=20), {},
+                                           metric_names(res.uses_reasoning))])
+    assert "R-EMI" not in text and "X_R" not in text
+    assert "EMI minus EMI of tiny_qwen3/rl" in tables["comparison"] and "| EMID |" in tables["analysis"]
+    assert "I(X; Y_ref) [95% CI]" in tables["estimator"] and "Cells: EMID" in tables["r_emid"]
+    assert "its EMI there scores empty answers" in text and "planted RPM EMI at p=1" in text
+    names = json.loads((tmp_path / "results.json").read_text())["names"]
+    assert names == {"r_emi": "EMI", "r_emid": "EMID", "mi_model": "I(X; Y_model)", "mi_ref": "I(X; Y_ref)", "inputs": "X"}
+    res.estimator = {"name": "emi", "reasoner": "pretrained:remi_tiny_reasoner"}  # with reasoning: R-EMI
+    assert "R-EMI minus R-EMI of" in write_outputs(tmp_path / "r", res)[0]["comparison"]

@@ -62,7 +62,8 @@ class CurveStep:
 
 def bound_curve(results: Sourced | Iterable[Sourced]) -> list[CurveStep]:
     """Figure 5a: at each sample size n of the bounds' ``curve`` entries, the correlation of the bound with
-    R-EMID over every (model, shifted subset) (an entry without its own ``r_emid`` uses the subset's)."""
+    R-EMID over every (model, shifted subset) where the estimator is not flagged uninformative (an entry
+    without its own ``r_emid`` uses the subset's)."""
     by_n: dict[int, Pairs] = {}
     for model, est, source in estimates(results, shifted_only=True):
         for entry in (est.bound or {}).get("curve") or []:
@@ -73,9 +74,9 @@ def bound_curve(results: Sourced | Iterable[Sourced]) -> list[CurveStep]:
                  else as_float(est.r_emid), "no bound or R-EMID at this n")
     steps = []
     for n in sorted(by_n):
-        pairs = by_n[n]
-        xs = [v for v in pairs.x if math.isfinite(v)]
-        ys = [v for v in pairs.y if math.isfinite(v)]
+        pairs = by_n[n]  # the means are over the pairs correlated (kept: the estimator is informative there)
+        xs = [p.x for p in pairs.kept if math.isfinite(p.x)]
+        ys = [p.y for p in pairs.kept if math.isfinite(p.y)]
         steps.append(CurveStep(n, pairs, pairs.correlation(), float(np.mean(xs)) if xs else None,
                                float(np.mean(ys)) if ys else None))
     return steps

@@ -27,6 +27,7 @@ import numpy as np
 from remid.atomic import write_text_atomic
 from remid.data.schema import EVAL_SUBSETS
 from remid.estimators.club import bootstrap_draws, club_mi, interval
+from remid.results import metric_names
 
 FRACTIONS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
@@ -80,12 +81,15 @@ def calibrate(logp_ref: dict[str, np.ndarray], draws: int = 20, n_boot: int = 20
     return out
 
 
-def calibration_markdown(cal: dict, informative: dict[str, bool | None]) -> str:
+def calibration_markdown(cal: dict, informative: dict[str, bool | None], names: dict[str, str] | None = None) -> str:
     """One row per subset: I at each fraction, Spearman with 1 - p, whether p = 1 is consistent with 0 and with
-    equation 2's value for independent pairs, -I(p=0) / (N - 1)."""
+    equation 2's value for independent pairs, -I(p=0) / (N - 1) (``names``: ``remid.results.metric_names`` of
+    the estimator's kind; R-EMI's when not given)."""
+    names = names or metric_names(True)
     fractions = cal["fractions"]
     header = ["Subset", "N", *(f"I at p={p:g}" for p in fractions), "Spearman (1 - p)", "monotone",
-              "p=1 consistent with 0", "p=1 consistent with -I(p=0)/(N-1)", "planted RPM R-EMI at p=1", "informative"]
+              "p=1 consistent with 0", "p=1 consistent with -I(p=0)/(N-1)", f"planted RPM {names['r_emi']} at p=1",
+              "informative"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for name in [s for s in EVAL_SUBSETS if s in cal["subsets"]]:
         row = cal["subsets"][name]
@@ -99,7 +103,8 @@ def calibration_markdown(cal: dict, informative: dict[str, bool | None]) -> str:
     return "\n".join(lines)
 
 
-def plot_calibration(cal: dict, informative: dict[str, bool | None], path: Path) -> Path:
+def plot_calibration(cal: dict, informative: dict[str, bool | None], path: Path,
+                     names: dict[str, str] | None = None) -> Path:
     """Two panels against p: the goldens' I(X_R; Y) and the planted RPM's R-EMI, one line per subset, with
     intervals; subsets where the estimator is not informative drawn grey and dashed (legend entry)."""
     import matplotlib
@@ -107,10 +112,11 @@ def plot_calibration(cal: dict, informative: dict[str, bool | None], path: Path)
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    names = names or metric_names(True)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     x = np.array(cal["fractions"])
-    for ax, key, title in ((axes[0], "golden_mi", "goldens: I(X_R; Y) [nats]"),
-                           (axes[1], "planted_rpm_r_emi", "planted RPM (goldens): R-EMI [nats]")):
+    for ax, key, title in ((axes[0], "golden_mi", f"goldens: I({names['inputs']}; Y) [nats]"),
+                           (axes[1], "planted_rpm_r_emi", f"planted RPM (goldens): {names['r_emi']} [nats]")):
         grey_labelled = False
         for name in [s for s in EVAL_SUBSETS if s in cal["subsets"]]:
             curve = cal["subsets"][name][key]
@@ -135,13 +141,13 @@ def plot_calibration(cal: dict, informative: dict[str, bool | None], path: Path)
 
 
 def write_calibration(run_dir: Path, logp_ref: dict[str, np.ndarray], informative: dict[str, bool | None],
-                      seed: int = 0, form: str = "paper") -> dict:
+                      seed: int = 0, form: str = "paper", names: dict[str, str] | None = None) -> dict:
     """calibration.json, calibration.md and calibration.png in ``run_dir``; returns the json's content."""
     import json
 
     cal = calibrate(logp_ref, seed=seed, form=form)
     cal["informative"] = informative
     write_text_atomic(run_dir / "calibration.json", json.dumps(cal, indent=1) + "\n")
-    write_text_atomic(run_dir / "calibration.md", calibration_markdown(cal, informative) + "\n")
-    plot_calibration(cal, informative, run_dir / "calibration.png")
+    write_text_atomic(run_dir / "calibration.md", calibration_markdown(cal, informative, names) + "\n")
+    plot_calibration(cal, informative, run_dir / "calibration.png", names)
     return cal

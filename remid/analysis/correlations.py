@@ -14,7 +14,9 @@ returns ``Pairs``: the points it could form and, for each pair it could not, why
 
 ``correlate`` gives Pearson's and Spearman's coefficients with two-sided p-values (scipy.stats) over
 the finite pairs; with fewer than 3 of them, or a constant side, both coefficients are None and
-``reason`` says why.
+``reason`` says why. Each point carries its subset's ``informative`` flag: a pair whose axis is the
+estimator's (R-EMI, R-EMID, the bound) is left out of the correlation where the estimator is not informative
+(``Correlation.excluded`` counts them); results without the flag (None) keep every pair.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from remid.data.schema import EVAL_SUBSETS, SHIFT_FAMILIES
 from remid.results import EvaluationResults, ModelResults, SubsetEstimate
 
 MIN_PAIRS = 3
+EXCLUDED_WHY = "estimator not informative"
 FAMILY_OF = {subset: family for family, subsets in SHIFT_FAMILIES.items() for subset in subsets}
 # Table 12's names of the shifted subsets ("ID -> DE", ...) and shift families.
 SHIFT_NAMES = {"id": "ID", "german": "DE", "spanish": "ES", "chinese": "ZH", "japanese": "JA", "korean": "KO",
@@ -44,8 +47,9 @@ Sourced = EvaluationResults | tuple[EvaluationResults, str | None]
 class Correlation:
     """Pearson and Spearman coefficients with two-sided p-values over ``n`` finite pairs.
 
-    ``dropped`` pairs had a non-finite side. When fewer than 3 pairs remain or a side is constant the
-    coefficients and p-values are None and ``reason`` says why.
+    ``dropped`` pairs had a non-finite side; ``excluded`` pairs came from subsets where the estimator is not
+    informative and were left out before correlating. When fewer than 3 pairs remain or a side is constant
+    the coefficients and p-values are None and ``reason`` says why.
     """
 
     n: int
@@ -55,6 +59,7 @@ class Correlation:
     spearman_p: float | None = None
     dropped: int = 0
     reason: str | None = None
+    excluded: int = 0
 
     @property
     def ok(self) -> bool:
@@ -64,11 +69,16 @@ class Correlation:
         return asdict(self)
 
     def summary(self) -> str:
-        """``Pearson r = 0.912 (p = 3e-05), Spearman ρ = 0.881 (p = 0.0002), n = 12`` or the reason."""
+        """``Pearson r = 0.912 (p = 3e-05), Spearman ρ = 0.881 (p = 0.0002), n = 12`` or the reason, and
+        ``; 2 excluded (estimator not informative)`` when pairs were left out."""
         if not self.ok:
-            return f"n = {self.n}: {self.reason}"
+            return f"n = {self.n}: {self.reason}{self.excluded_note()}"
         return (f"Pearson r = {self.pearson:.3f} (p = {format_p(self.pearson_p)}), Spearman ρ = "
-                f"{self.spearman:.3f} (p = {format_p(self.spearman_p)}), n = {self.n}")
+                f"{self.spearman:.3f} (p = {format_p(self.spearman_p)}), n = {self.n}{self.excluded_note()}")
+
+    def excluded_note(self) -> str:
+        """``; 2 excluded (estimator not informative)``, or "" when no pair was left out."""
+        return f"; {self.excluded} excluded ({EXCLUDED_WHY})" if self.excluded else ""
 
 
 def format_p(p: float | None) -> str:
@@ -106,7 +116,8 @@ def _finite(value) -> bool:
 
 @dataclass(frozen=True)
 class Point:
-    """One (model, subset) pair: ``x`` and ``y`` and the results.json it came from."""
+    """One (model, subset) pair: ``x`` and ``y``, the results.json it came from and whether the estimator is
+    informative on the subset (``SubsetEstimate.informative``; None: not checked or not recorded)."""
 
     model: str
     method: str
@@ -114,17 +125,28 @@ class Point:
     x: float
     y: float
     source: str | None = None
+    informative: bool | None = None
 
 
 @dataclass
 class Pairs:
-    """The points of one analysis and, for each (model, subset) that gave none, why (``missing``)."""
+    """The points of one analysis and, for each (model, subset) that gave none, why (``missing``).
+
+    ``excludes_uninformative``: an axis is the estimator's, so points where it is not informative are left out
+    of the correlation (``kept``); False where neither axis is (judge score vs shift severity).
+    """
 
     name: str
     x_label: str
     y_label: str
     points: list[Point] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    excludes_uninformative: bool = True
+
+    @property
+    def kept(self) -> list[Point]:
+        """The points correlated: all but those where the estimator is not informative (when excluded)."""
+        return [p for p in self.points if not (self.excludes_uninformative and p.informative is False)]
 
     @property
     def x(self) -> list[float]:
@@ -135,7 +157,10 @@ class Pairs:
         return [p.y for p in self.points]
 
     def correlation(self) -> Correlation:
-        return correlate(self.x, self.y)
+        kept = self.kept
+        out = correlate([p.x for p in kept], [p.y for p in kept])
+        out.excluded = len(self.points) - len(kept)
+        return out
 
     def as_dict(self) -> dict:
         return {"name": self.name, "x": self.x_label, "y": self.y_label, "correlation": self.correlation().as_dict(),
@@ -178,7 +203,7 @@ def add_point(pairs: Pairs, model: ModelResults, est: SubsetEstimate, source: st
     if x is None or y is None:
         pairs.missing.append(f"{model.name} {est.subset}: {why}")
     else:
-        pairs.points.append(Point(model.name, model.method, est.subset, x, y, source))
+        pairs.points.append(Point(model.name, model.method, est.subset, x, y, source, est.informative))
 
 
 def remi_vs_winrate(results: Sourced | Iterable[Sourced], metric: str = "R-EMI") -> Pairs:
@@ -237,7 +262,8 @@ def severity_pairs(results: Sourced | Iterable[Sourced], score: str = "win_rate"
     if score not in JUDGE_SCORES:
         raise ValueError(f"unknown judge score {score!r}; expected one of {sorted(JUDGE_SCORES)}")
     suffix = f" ({FAMILY_NAMES[family]})" if family else ""
-    pairs = Pairs(f"{JUDGE_SCORES[score]} vs shift severity{suffix}", "D_JS(P_X || Q_X) [nats]", JUDGE_SCORES[score])
+    pairs = Pairs(f"{JUDGE_SCORES[score]} vs shift severity{suffix}", "D_JS(P_X || Q_X) [nats]", JUDGE_SCORES[score],
+                  excludes_uninformative=False)  # neither axis is the estimator's: every pair is correlated
     for model, est, source in estimates(results, shifted_only=True):
         if family is None or FAMILY_OF.get(est.subset) == family:
             severity = as_float((est.divergence or {}).get("input"))

@@ -8,7 +8,9 @@
   severity, each model's points joined in that order;
 - figure 7: the R-EMID upper bound per method and shift (grouped bars, lower is better).
 
-A panel with too few points to fit or correlate still draws what it has and says so in its title.
+A panel with too few points to fit or correlate still draws what it has and says so in its title. Points and
+bars from subsets where the estimator is not informative are drawn hollow or hatched, with a legend entry; the
+coefficients leave them out where an axis is the estimator's and say how many (``Pairs.kept``).
 Every function returns the figure and writes it to ``path`` when one is given.
 """
 
@@ -21,6 +23,7 @@ import numpy as np
 
 from remid.analysis.bound_pairs import CurveStep, bound_value
 from remid.analysis.correlations import (
+    EXCLUDED_WHY,
     FAMILY_NAMES,
     FAMILY_OF,
     SHIFT_NAMES,
@@ -29,7 +32,9 @@ from remid.analysis.correlations import (
     estimates,
     format_p,
 )
+from remid.analysis.plots import UNINFORMATIVE_LEGEND
 from remid.data.schema import EVAL_SUBSETS
+from remid.estimators.diagnostics import ALPHA
 from remid.results import model_label
 
 DPI = 130
@@ -66,30 +71,53 @@ def _colors(models: list[str]) -> dict[str, str]:
     return {m: cycle[i % len(cycle)] for i, m in enumerate(dict.fromkeys(models))}
 
 
+def uninformative_legend(pairs: Pairs) -> str:
+    """The legend entry of the hollow points: where the estimator is not informative, and whether they count."""
+    counted = "left out of r, ρ" if pairs.excludes_uninformative else "kept in r, ρ: no axis is the estimator's"
+    return f"hollow: {EXCLUDED_WHY}\n(Holm p ≥ {ALPHA:g} or I(·; Y_ref) CI ∋ 0), {counted}"
+
+
 def draw_scatter(ax, pairs: Pairs, title: str, join: bool = False) -> None:
     """Points coloured by model, the least-squares line labelled with both coefficients and p-values.
 
-    ``join`` connects each model's points in x order (the severity figures).
+    ``join`` connects each model's points in x order (the severity figures). Points from subsets where the
+    estimator is not informative are drawn hollow, with a legend entry; the line and the coefficients are
+    fitted on the other points when the analysis leaves them out (``Pairs.kept``).
     """
+    from matplotlib.lines import Line2D
+
     corr = pairs.correlation()
     colors = _colors([p.model for p in pairs.points])
+    flagged = False
     for model, color in colors.items():
-        pts = sorted((p.x, p.y) for p in pairs.points if p.model == model)
-        ax.plot([a for a, _ in pts], [b for _, b in pts], "o" + ("-" if join else ""), color=color, markersize=4,
-                linewidth=0.8, alpha=0.85, label=model)
-    fit = least_squares(pairs.x, pairs.y)
+        pts = sorted((p.x, p.y, p.informative is False) for p in pairs.points if p.model == model)
+        filled = [i for i, (_, _, hollow) in enumerate(pts) if not hollow]
+        ax.plot([a for a, _, _ in pts], [b for _, b, _ in pts], "o" + ("-" if join else ""), color=color,
+                markersize=4, linewidth=0.8, alpha=0.85, label=model, markevery=filled)
+        hollow = [(a, b) for a, b, h in pts if h]
+        if hollow:
+            flagged = True
+            ax.plot([a for a, _ in hollow], [b for _, b in hollow], "o", markerfacecolor="none", markeredgecolor=color,
+                    markersize=5, linestyle="none", label="_uninformative", gid="uninformative")
+    kept = pairs.kept
+    fit = least_squares([p.x for p in kept], [p.y for p in kept])
     if fit is not None and corr.ok:
-        xs = np.linspace(min(v for v in pairs.x if math.isfinite(v)), max(v for v in pairs.x if math.isfinite(v)), 50)
+        xs = np.linspace(min(p.x for p in kept if math.isfinite(p.x)), max(p.x for p in kept if math.isfinite(p.x)), 50)
         ax.plot(xs, fit[0] * xs + fit[1], "k--", linewidth=1.2,
                 label=f"least squares\nPearson r = {corr.pearson:.3f} (p = {format_p(corr.pearson_p)})\n"
-                      f"Spearman ρ = {corr.spearman:.3f} (p = {format_p(corr.spearman_p)}), n = {corr.n}")
+                      f"Spearman ρ = {corr.spearman:.3f} (p = {format_p(corr.spearman_p)}), n = {corr.n}"
+                      + (f"\n{corr.excluded} excluded ({EXCLUDED_WHY})" if corr.excluded else ""))
     if not corr.ok:
-        title = f"{title}\ntoo few points to correlate ({corr.reason})"
+        title = f"{title}\ntoo few points to correlate ({corr.reason}{corr.excluded_note()})"
     ax.set_title(title, fontsize=9)
     ax.set_xlabel(pairs.x_label, fontsize=8)
     ax.set_ylabel(pairs.y_label, fontsize=8)
     if pairs.points:
-        ax.legend(fontsize=6, loc="best")
+        handles, labels = ax.get_legend_handles_labels()
+        if flagged:
+            handles.append(Line2D([], [], marker="o", linestyle="none", markerfacecolor="none", markeredgecolor="grey"))
+            labels.append(uninformative_legend(pairs))
+        ax.legend(handles, labels, fontsize=6, loc="best")
 
 
 def scatter_figure(pairs: Pairs, title: str | None = None, path: str | Path | None = None):
@@ -135,6 +163,8 @@ def figure5(steps: list[CurveStep], scatter: Pairs, path: str | Path | None = No
         left.legend(handles, [h.get_label() for h in handles], fontsize=6, loc="best")
         if not any(s.correlation.ok for s in steps):
             title += f"\ntoo few points at every n ({steps[-1].correlation.reason})"
+        if steps[-1].correlation.excluded:
+            title += f"\n{steps[-1].correlation.excluded} pairs excluded ({EXCLUDED_WHY})"
     else:
         title += "\nno bound curve in these results"
     left.set_title(title, fontsize=9)
@@ -167,13 +197,19 @@ def severity_figure(panels: dict[str, Pairs], figure: str, path: str | Path | No
 
 
 def figure7(results: Sourced | list[Sourced], path: str | Path | None = None):
-    """Figure 7: the R-EMID upper bound (theorem 3.4) per RPM and shift ID -> OOD, grouped bars, lower is better."""
+    """Figure 7: the R-EMID upper bound (theorem 3.4) per RPM and shift ID -> OOD, grouped bars, lower is better;
+    bars of subsets where the estimator is not informative hatched and greyed, with a legend entry."""
+    from matplotlib.patches import Patch
+
     plt = _pyplot()
     values: dict[str, dict[str, float]] = {}
+    uninformative: set[tuple[str, str]] = set()
     for model, est, _ in estimates(results, shifted_only=True):
         bound = bound_value(est)
         if bound is not None:
             values.setdefault(model_label(model), {})[est.subset] = bound
+            if est.informative is False:
+                uninformative.add((model_label(model), est.subset))
     subsets = [s for s in EVAL_SUBSETS if any(s in v for v in values.values())]
     fig, ax = plt.subplots(figsize=(max(6.0, 0.9 * len(subsets) + 2.5), 4.2))
     title = "Figure 7: maximum performance drop risk, R-EMID upper bound (lower is better)"
@@ -187,12 +223,21 @@ def figure7(results: Sourced | list[Sourced], path: str | Path | None = None):
             ax.axvspan(min(cols) - 0.5, max(cols) + 0.5, color=color, zorder=0)
     for k, (label, row) in enumerate(values.items()):
         offset = (k - (len(values) - 1) / 2) * width
-        ax.bar([i + offset for i in range(len(subsets))], [row.get(s, math.nan) for s in subsets], width,
-               label=label, zorder=3)
+        bars = ax.bar([i + offset for i in range(len(subsets))], [row.get(s, math.nan) for s in subsets], width,
+                      label=label, zorder=3, color=f"C{k % 10}")
+        for bar, subset in zip(bars, subsets, strict=True):
+            if (label, subset) in uninformative:
+                bar.set_facecolor("lightgrey")
+                bar.set_hatch("///")
+                bar.set_edgecolor(f"C{k % 10}")
     ax.set_xticks(range(len(subsets)), [f"ID→{SHIFT_NAMES[s]}" for s in subsets], rotation=35, ha="right",
                   fontsize=7)
     ax.set_ylabel("R-EMID upper bound [nats]", fontsize=8)
     ax.set_title(title, fontsize=9)
     if values:
-        ax.legend(fontsize=7, loc="best")
+        handles, labels = ax.get_legend_handles_labels()
+        if uninformative:
+            handles.append(Patch(facecolor="lightgrey", hatch="///", edgecolor="black"))
+            labels.append(UNINFORMATIVE_LEGEND)
+        ax.legend(handles, labels, fontsize=7, loc="best")
     return _save(fig, path)

@@ -29,6 +29,7 @@ from pathlib import Path
 from remid.analysis import figures as figs
 from remid.analysis.bound_pairs import bound_curve, bound_value, table13
 from remid.analysis.correlations import (
+    EXCLUDED_WHY,
     FAMILY_NAMES,
     FAMILY_OF,
     JUDGE_SCORES,
@@ -89,12 +90,13 @@ def reading(pairs: Pairs, what: str) -> str:
     if not c.ok:
         why = "" if not pairs.missing else f"; missing: {pairs.missing[0]}" + (
             f" (and {len(pairs.missing) - 1} more)" if len(pairs.missing) > 1 else "")
-        return f"{what}: nothing to read yet, {c.reason}{why}."
+        return f"{what}: nothing to read yet, {c.reason}{c.excluded_note()}{why}."
     strength = "weakly" if abs(c.pearson) < 0.3 else "moderately" if abs(c.pearson) < 0.6 else "strongly"
     sign = "positively" if c.pearson > 0 else "negatively"
     significant = "significant" if c.pearson_p < 0.05 else "not significant"
-    return (f"{what}: over {c.n} (model, subset) pairs they correlate {strength} {sign} (Pearson r = {c.pearson:.2f}, "
-            f"p = {format_p(c.pearson_p)}, {significant} at 0.05; Spearman ρ = {c.spearman:.2f}).")
+    left_out = f" ({c.excluded} more left out: {EXCLUDED_WHY} there)" if c.excluded else ""
+    return (f"{what}: over {c.n} (model, subset) pairs{left_out} they correlate {strength} {sign} (Pearson r = "
+            f"{c.pearson:.2f}, p = {format_p(c.pearson_p)}, {significant} at 0.05; Spearman ρ = {c.spearman:.2f}).")
 
 
 def diagnostics_warnings(loaded: Loaded) -> list[str]:

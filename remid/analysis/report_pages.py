@@ -56,11 +56,25 @@ def table12_markdown(rows: list[dict]) -> str:
     return _md(header, body) + note
 
 
+EXCLUDED_NOTE = ("n: the pairs correlated; \"+k excluded\": pairs from subsets where the estimator is not informative "
+                 "(results' `informative` false), left out of r and ρ.")
+SEVERITY_NOTE = " The judge-score-vs-severity rows keep those pairs: neither of their axes is the estimator's."
+
+
 def _corr_cells(pairs: Pairs) -> list[str]:
     c = pairs.correlation()
+    n = f"{c.n} (+{c.excluded} excluded)" if c.excluded else str(c.n)
     if not c.ok:
-        return [str(c.n), f"– ({c.reason})", "–"]
-    return [str(c.n), f"{c.pearson:.3f} (p = {format_p(c.pearson_p)})", f"{c.spearman:.3f} (p = {format_p(c.spearman_p)})"]
+        return [n, f"– ({c.reason})", "–"]
+    return [n, f"{c.pearson:.3f} (p = {format_p(c.pearson_p)})", f"{c.spearman:.3f} (p = {format_p(c.spearman_p)})"]
+
+
+def _excluded_note(pairs: list[Pairs]) -> str:
+    """The footnote of a correlation table, when some row left pairs out ("" otherwise)."""
+    if not any(p.correlation().excluded for p in pairs):
+        return ""
+    kept = any(not p.excludes_uninformative and any(q.informative is False for q in p.points) for p in pairs)
+    return f"\n\n{EXCLUDED_NOTE}" + (SEVERITY_NOTE if kept else "")
 
 
 def correlation_row(key: str, pairs: Pairs) -> dict:
@@ -71,16 +85,17 @@ def write_tables(out: Path, report: dict, scatter: dict[str, Pairs], family_pair
     t13 = [[FAMILY_NAMES.get(f, "All shifts"), *_corr_cells(p)] for f, p in family_pairs.items()]
     (out / "table12.md").write_text(table12_markdown(report["table12"]) + "\n", encoding="utf-8")
     (out / "table12.csv").write_text(_csv(TABLE12_COLUMNS, report["table12"]), encoding="utf-8")
-    (out / "table13.md").write_text(_md(["Shift Type", "n", "Pearson r (p)", "Spearman ρ (p)"], t13) + "\n",
-                                    encoding="utf-8")
+    (out / "table13.md").write_text(_md(["Shift Type", "n", "Pearson r (p)", "Spearman ρ (p)"], t13)
+                                    + _excluded_note(list(family_pairs.values())) + "\n", encoding="utf-8")
     (out / "table13.csv").write_text(_csv(CORRELATION_COLUMNS, [correlation_row(f, p) for f, p in family_pairs.items()]),
                                      encoding="utf-8")
     rows = [[k, p.name, *_corr_cells(p)] for k, p in scatter.items()]
-    curve = [[str(s.n), *_corr_cells(s.pairs)[1:], fmt_value(s.mean_bound), fmt_value(s.mean_r_emid)] for s in steps]
+    curve = [[str(s.n), *_corr_cells(s.pairs)[1:], str(s.correlation.excluded), fmt_value(s.mean_bound),
+              fmt_value(s.mean_r_emid)] for s in steps]
     text = ("Correlations (figures 4, 5b, 2/9/10), over (model, subset) pairs\n\n"
-            + _md(["Key", "Analysis", "n", "Pearson r (p)", "Spearman ρ (p)"], rows)
+            + _md(["Key", "Analysis", "n", "Pearson r (p)", "Spearman ρ (p)"], rows) + _excluded_note(list(scatter.values()))
             + "\n\nFigure 5a: bound vs R-EMID as the number of samples n grows\n\n"
-            + _md(["n", "Pearson r (p)", "Spearman ρ (p)", "mean bound", "mean R-EMID"], curve) + "\n")
+            + _md(["n", "Pearson r (p)", "Spearman ρ (p)", "excluded", "mean bound", "mean R-EMID"], curve) + "\n")
     (out / "correlations.md").write_text(text, encoding="utf-8")
     (out / "correlations.csv").write_text(_csv(CORRELATION_COLUMNS, [correlation_row(k, p) for k, p in scatter.items()]),
                                           encoding="utf-8")
@@ -113,8 +128,9 @@ def index_markdown(report: dict, loaded: Loaded, emi: Loaded, family_pairs: dict
     if report["missing_analyses"]:
         lines += ["", "## Missing analyses", "", *(f"- {m}" for m in report["missing_analyses"])]
     if loaded:
-        lines += ["", "## R-EMI (higher is better)", "", remid_table_markdown(merged(loaded), "r_emi"),
-                  "", "## R-EMID = R-EMI(ID) - R-EMI(OOD) (lower is better)", "",
+        metric, drop = merged(loaded).metric_name("r_emi"), merged(loaded).metric_name("r_emid")
+        lines += ["", f"## {metric} (higher is better)", "", remid_table_markdown(merged(loaded), "r_emi"),
+                  "", f"## {drop} = {metric}(ID) - {metric}(OOD) (lower is better)", "",
                   remid_table_markdown(merged(loaded), "r_emid"),
                   "", "### Estimator diagnostics", "", estimator_table_markdown(merged(loaded))]
     if emi:
@@ -136,7 +152,8 @@ def index_markdown(report: dict, loaded: Loaded, emi: Loaded, family_pairs: dict
               table12_markdown(report["table12"]) if report["table12"] else "No divergence or bound in these results.",
               "", "## Table 13: bound vs R-EMID per shift type", "",
               _md(["Shift Type", "n", "Pearson r (p)", "Spearman ρ (p)"],
-                  [[FAMILY_NAMES.get(f, "All shifts"), *_corr_cells(p)] for f, p in family_pairs.items()])]
+                  [[FAMILY_NAMES.get(f, "All shifts"), *_corr_cells(p)] for f, p in family_pairs.items()])
+              + _excluded_note(list(family_pairs.values()))]
     titles = {"figure4.png": "Figure 4: information-theoretic metrics vs LLM-as-a-judge",
               "figure5.png": "Figure 5: tightness of the R-EMID upper bound",
               "figure2_win_rate_vs_severity.png": "Figures 2 / 10: WinRate vs shift severity",

@@ -101,8 +101,9 @@ def uninformative_warnings(results: EvaluationResults) -> list[str]:
         empty = {k: e.extra.get("empty_responses", 0.0) for k, e in model.subsets.items()}
         if any(v > EMPTY_WARN for v in empty.values()):
             messages.append(f"{model.name}: most responses are empty on " + ", ".join(
-                f"{k} ({v:.0%})" for k, v in empty.items() if v > EMPTY_WARN) + " (marked ‡): its R-EMI there scores "
-                "empty answers (a thinking RPM that never closed its thinking, or one that answers with EOS).")
+                f"{k} ({v:.0%})" for k, v in empty.items() if v > EMPTY_WARN) + f" (marked ‡): its "
+                f"{results.metric_name('r_emi')} there scores empty answers (a thinking RPM that never closed its "
+                "thinking, or one that answers with EOS).")
         capped = {k: e.extra["responses_hit_cap"] for k, e in model.subsets.items()
                   if (e.extra.get("responses_hit_cap") or 0.0) > CAP_WARN}
         if capped:

@@ -14,7 +14,7 @@ from remid.analysis.correlations import Pairs
 TABLE12_COLUMNS = ["model", "method", "family", "shift", "subset", "d_user", "d_character", "d_dialogue", "d_input",
                    "encoder", "estimator", "check_estimator", "check_user", "check_character", "check_dialogue",
                    "check_input", "h_hat", "delta", "bound", "r_emid", "source"]
-CORRELATION_COLUMNS = ["analysis", "n", "pearson", "pearson_p", "spearman", "spearman_p", "dropped", "reason"]
+CORRELATION_COLUMNS = ["analysis", "n", "pearson", "pearson_p", "spearman", "spearman_p", "dropped", "reason", "excluded"]
 
 
 def _column(label: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import gc
 import logging
+import time
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -36,7 +37,7 @@ from remid.methods.rpm_responses import rpm_entropies, rpm_responses
 from remid.models.loading import load_model, model_fingerprint, resolve_model_path
 from remid.plan import before_launch
 from remid.progress import progress_bar
-from remid.results import METRICS, EvaluationResults, ModelResults
+from remid.results import METRICS, EvaluationResults, ModelResults, metric_names
 from remid.run.common import build_logger, closing_wandb
 from remid.tables import estimator_records, significant_differences, table_records
 from remid.validation import ConfigError, check_choice
@@ -45,21 +46,54 @@ log = logging.getLogger(__name__)
 
 
 def prepare_estimator(cfg: DictConfig) -> None:
-    """Train each module in ``estimator.prepare`` (method -> extra train overrides) that has no hf/ model yet."""
+    """Train each module in ``estimator.prepare`` (method -> extra train overrides) that has no hf/ model yet,
+    on this evaluation's ``data.source`` and ``data.train_limit`` (a module's own extra overrides come after
+    them); one line says what it trains, on how many samples and where, and one when it is done."""
     from hydra import compose
 
-    from remid.run.train import train
+    from remid.run.train import checkpoint_step, last_checkpoint, train
 
     est = cfg.estimator
     for method, extra in (est.prepare or {}).items():
         run_dir = Path(cfg.paths.runs_dir) / method / est.base_model
-        if (run_dir / "hf" / "config.json").exists():
-            continue
-        log.info("preparing estimator module %s on %s", method, est.base_model)
+        limit = cfg.data.get("train_limit")
         overrides = [f"method={method}", f"model={est.base_model}", f"paths.runs_dir={cfg.paths.runs_dir}",
                      f"data.source={cfg.data.source}" if cfg.data.source else "data.source=null",
-                     "logger=csv", *(extra or [])]
-        train(compose(config_name="train", overrides=overrides))
+                     f"data.train_limit={_limit(limit)}", "logger=csv", *(extra or [])]
+        train_cfg = compose(config_name="train", overrides=overrides)
+        if (run_dir / "hf" / "config.json").exists():
+            record = run_dir / "config.yaml"
+            trained = OmegaConf.load(record).data.get("train_limit") if record.exists() else "?"
+            log.info("estimator=%s: reusing its %s module in %s (trained with data.train_limit=%s)", est.name, method,
+                     run_dir, _limit(trained))
+            if trained not in ("?", train_cfg.data.train_limit):
+                log.warning("estimator=%s: %s was trained with data.train_limit=%s, this evaluation asks %s; delete the "
+                            "folder to retrain it", est.name, run_dir, _limit(trained), _limit(train_cfg.data.train_limit))
+            continue
+        steps = train_cfg.trainer.get("max_steps") or -1
+        log.info("estimator=%s: training its %s module from %s on %s for %s, into %s", est.name, method,
+                 est.base_model, training_set(train_cfg),
+                 f"at most {steps} steps" if steps > 0 else f"{train_cfg.trainer.max_epochs} epoch(s)", run_dir)
+        start = time.monotonic()
+        train(train_cfg)
+        ckpt = last_checkpoint(run_dir)
+        log.info("estimator=%s: %s trained in %.0f s, %s optimizer step(s) -> %s", est.name, method,
+                 time.monotonic() - start, checkpoint_step(ckpt) if ckpt else "?", run_dir / "hf")
+
+
+def training_set(train_cfg: DictConfig) -> str:
+    """``"48 of the 416 ID training samples (data.train_limit=48)"``: what a train run's datamodule reads."""
+    from remid.data.readers import by_subset
+
+    dm = train_cfg.method.get("datamodule") or {}
+    total = len(by_subset(load_samples(train_cfg.data.source, train_cfg.data.skip_invalid)).get("id_train", []))
+    limit = dm.get("train_limit")
+    used = total if limit is None else min(int(limit), total)
+    return f"{used} of the {total} ID training samples (data.train_limit={_limit(limit)})"
+
+
+def _limit(value) -> str:
+    return "null" if value is None else str(value)
 
 
 def _response_cache(cfg: DictConfig, rpm: RPMSpec) -> tuple[Path, JsonlCache, SamplingParams]:
@@ -119,12 +153,13 @@ def check_trained(cfg: DictConfig, spec: str) -> None:
 
 
 def calibrate_estimator(run_dir: Path, scores: dict[str, SubsetScores], model: ModelResults, seed: int,
-                        form: str) -> None:
+                        form: str, reasoning: bool = True) -> None:
     """analyses.calibration=true: the known-answer check of the estimator on its cached reference matrices."""
     if any(s.logp_ref is None for s in scores.values()):
         raise ValueError("analyses.calibration=true needs the full N x N matrices: set estimator.negatives=null")
     cal = write_calibration(run_dir, {k: s.logp_ref for k, s in scores.items()},
-                            {k: e.informative for k, e in model.subsets.items()}, seed, form)
+                            {k: e.informative for k, e in model.subsets.items()}, seed, form,
+                            metric_names(reasoning))
     failed = [k for k, row in cal["subsets"].items() if not row["passes"]]
     print(f"Calibration (planted dependence, {run_dir / 'calibration.md'}):\n"
           + (run_dir / "calibration.md").read_text())
@@ -190,7 +225,8 @@ def evaluate(cfg: DictConfig) -> EvaluationResults | None:
         if baseline is None:
             baseline = baseline_of(label, scores)
             if an.get("calibration"):  # the reference matrices are every RPM's: once
-                calibrate_estimator(run_dir, scores, model, cfg.seed, cfg.estimator.club_form)
+                calibrate_estimator(run_dir, scores, model, cfg.seed, cfg.estimator.club_form,
+                                    estimator.uses_reasoning)
         else:
             model.comparison = compare(baseline, scores, cfg.estimator.n_boot, cfg.seed)
         models.append(model)
