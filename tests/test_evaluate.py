@@ -317,3 +317,28 @@ def test_a_shipped_rpm_is_evaluated_with_every_analysis_and_a_short_piped_log(hy
     assert "R-EMI (remi_tiny" in out
     bars = [line for line in err.split("\r") if "%|" in line]
     assert len(bars) <= 4 * 5 and len(err) < 8000, err[-2000:]  # 5 bars: reasoning, responses, scoring, judge
+
+
+@pytest.mark.slow
+def test_claims_are_the_paired_tests_of_the_saved_matrices(hydra_ctx, runs_dir, tmp_path):
+    """analyses.claims=true: findings 1 and 2 (remid.analysis.claims) on the evaluation's own matrices, read
+    back from estimator.save_matrices and recomputed."""
+    from remid.analysis.claims import family_gap, method_gap
+
+    run = runs_dir / "sft" / "tiny_qwen3"
+    evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, f"rpms=[{run},'tiny:qwen3']", "shift.subsets=[id,german,literature]",
+                      "estimator.save_matrices=true", "analyses.claims=true", "analyses.divergence=false",
+                      "analyses.bound=false", "analyses.judge=false"))
+    out = tmp_path / "out"
+    claims = json.loads((out / "claims.json").read_text())["contrasts"]
+    mats = {}
+    for path in sorted((out / "matrices").glob("*.npz")):
+        label, subset = path.stem.split("__")
+        with np.load(path) as f:
+            mats.setdefault(label, {})[subset] = (f["model"], f["ref"])
+    sft, base = mats["tiny_qwen3_sft"], next(v for k, v in mats.items() if k != "tiny_qwen3_sft")
+    user = claims["user - character (all 2 RPMs)"]
+    assert user["value"] == pytest.approx(family_gap([sft, base], "user", "character", n_boot=50)["value"])
+    (label, method), = [(k, v) for k, v in claims.items() if "OOD mean" in k]
+    assert method["value"] == pytest.approx(method_gap(base, sft, n_boot=50)["value"])
+    assert "| user - character (all 2 RPMs) |" in (out / "claims.md").read_text()

@@ -22,6 +22,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from remid.analysis.attach import EvaluationContext, attach_analyses
 from remid.analysis.calibration import write_calibration
+from remid.analysis.claims import write_claims
 from remid.analysis.outputs import write_outputs
 from remid.analysis.summary import baseline_of, compare, summarize, uninformative_warnings
 from remid.cache import JsonlCache
@@ -204,6 +205,7 @@ def evaluate(cfg: DictConfig) -> EvaluationResults | None:
         ctx.measure_severity(an.divergence_check)
     models: list[ModelResults] = []
     baseline = None  # the first RPM's response matrices
+    matrices: dict[str, dict] = {}  # analyses.claims: every RPM's (model, ref) matrices per subset
     seen: Counter[str] = Counter()
     for rpm in rpms:
         label = rpm.label
@@ -230,6 +232,12 @@ def evaluate(cfg: DictConfig) -> EvaluationResults | None:
         else:
             model.comparison = compare(baseline, scores, cfg.estimator.n_boot, cfg.seed)
         models.append(model)
+        if an.get("claims"):
+            matrices[label] = {k: (s.logp_model, s.logp_ref) for k, s in scores.items() if s.logp_model is not None}
+    if an.get("claims"):
+        write_claims(run_dir, matrices, metric_names(estimator.uses_reasoning), cfg.estimator.n_boot, cfg.seed,
+                     cfg.estimator.club_form)
+        print(f"Findings 1 and 2 as paired tests ({run_dir / 'claims.md'}):\n" + (run_dir / "claims.md").read_text())
     results = EvaluationResults(
         estimator=OmegaConf.to_container(cfg.estimator, resolve=True), models=models,
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"), split=split,
