@@ -3,17 +3,50 @@ scripts/slurm-local.sh for this module and taken down after it, by pid."""
 
 from __future__ import annotations
 
+import csv
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 import yaml
+from subprocess_runs import weights
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "slurm-local.sh"
+LAUNCHER = ["hydra/launcher=slurm", "hydra.launcher.partition=local", "hydra.launcher.cpus_per_task=1",
+            "hydra.launcher.gpus_per_node=0", "hydra.launcher.timeout_min=15"]
+QUIET = {"HF_HUB_OFFLINE": "1", "WANDB_MODE": "offline", "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
+
+
+def scontrol(cluster: dict, *args: str) -> str:
+    return subprocess.run(["scontrol", *args], env=cluster, capture_output=True, text=True, timeout=30).stdout
+
+
+def job_in_state(cluster: dict, job_id: str, state: str) -> str | None:
+    """``scontrol show job`` of ``job_id`` when it is in ``state``, else None."""
+    shown = scontrol(cluster, "show", "job", job_id)
+    return shown if f"JobState={state} " in shown else None
+
+
+def wait_for(check, what: str, timeout: float = 120):
+    """Poll ``check()`` every 0.3 s until it returns something true; fail after ``timeout`` seconds."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if found := check():
+            return found
+        time.sleep(0.3)
+    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def logged_steps(metrics: Path) -> list[int]:
+    if not metrics.exists():
+        return []
+    return [int(r["step"]) for r in csv.DictReader(metrics.open()) if r.get("train/loss")]
 
 
 @pytest.fixture(scope="module")
@@ -53,3 +86,50 @@ def test_a_multirun_submits_real_slurm_jobs_and_each_run_records_its_config(clus
     array = next(d.name for d in (runs / "multirun").glob("*/.submitit/*") if d.name.isdigit())
     shown = subprocess.run(["scontrol", "show", "job", array], env=cluster, capture_output=True, text=True).stdout
     assert shown.count("JobState=COMPLETED") == 2 and f"ArrayJobId={array}" in shown, shown
+
+
+@pytest.mark.slow
+@pytest.mark.slurm
+def test_a_preempted_job_checkpoints_is_requeued_and_ends_with_the_weights_of_an_uncut_run(cluster, tmp_path):
+    """USR2 (what SLURM sends before a time limit under submitit) mid-run: the job saves at the end of its step,
+    submitit requeues it, the requeued job resumes from that checkpoint and trains each remaining step once."""
+    steps = 12
+    # one batch an epoch; no periodic or epoch-end checkpoint: the only one is what the signal makes the job save
+    common = ["data.train_limit=4", "model.batch_size=4", "trainer.max_epochs=-1", f"trainer.max_steps={steps}",
+              "logger=csv", "+logger.flush_logs_every_n_steps=1", "trainer.log_every_n_steps=1",
+              "trainer.enable_progress_bar=false", "+trainer.limit_val_batches=0", "checkpoint_every_n_steps=1000",
+              "callbacks.model_checkpoint.save_last=false"]
+    env = {**cluster, **QUIET}
+    cut = tmp_path / "cut"
+    job = subprocess.Popen([sys.executable, "train.py", "-m", *LAUNCHER, *common, f"paths.runs_dir={cut}"], cwd=ROOT,
+                           env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        run = cut / "sft" / "tiny_qwen3"
+        wait_for(lambda: len(logged_steps(run / "csv" / "version_0" / "metrics.csv")) >= 2, "2 trained steps", 150)
+        job_id = subprocess.run(["squeue", "-h", "-o", "%i"], env=cluster, capture_output=True, text=True).stdout.split()[0]
+        subprocess.run(["scancel", "--signal=USR2", job_id], env=cluster, check=True, timeout=30)
+        # SLURM holds a requeued job back for a while (its BeginTime); the test lets it start at once
+        wait_for(lambda: "Restarts=1" in (job_in_state(cluster, job_id, "PENDING") or ""), "the job requeued", 60)
+        scontrol(cluster, "update", f"JobId={job_id}", "StartTime=now")
+        out, _ = job.communicate(timeout=180)
+    finally:
+        job.kill()
+    (tmp_path / "multirun.log").write_text(out)
+    assert job.returncode == 0, out[-4000:]
+    shown = wait_for(lambda: job_in_state(cluster, job_id, "COMPLETED"), "the job COMPLETED", 60)
+    assert "Restarts=1" in shown, shown
+    log = next((cut / "multirun").glob("*/.submitit/*/*_0_log.out")).read_text()
+    saved = int(re.search(r"SIGUSR2 at step (\d+): saving", log).group(1))
+    assert re.search(rf"training from step {saved} to trainer.max_steps={steps}", log), log[-3000:]
+    # each step trained once: the first attempt up to the signal (the step it saved at is cut before the logger
+    # writes it), the requeued one from there to the end
+    first = logged_steps(run / "csv" / "version_0" / "metrics.csv")
+    assert first == list(range(len(first))) and saved - 1 <= len(first) <= saved, (first, saved)
+    assert logged_steps(run / "csv" / "version_1" / "metrics.csv") == list(range(saved, steps))
+
+    uncut = tmp_path / "uncut"
+    done = subprocess.run([sys.executable, "train.py", *common, f"paths.runs_dir={uncut}"], cwd=ROOT, env={
+        **{k: v for k, v in os.environ.items() if not k.startswith("SLURM")}, **QUIET}, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    resumed, reference = weights(run / "hf"), weights(uncut / "sft" / "tiny_qwen3" / "hf")
+    assert all(resumed[k].equal(reference[k]) for k in reference), "the resumed run's weights differ"
