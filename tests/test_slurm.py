@@ -4,6 +4,7 @@ scripts/slurm-local.sh for this module and taken down after it, by pid."""
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import shutil
@@ -133,3 +134,67 @@ def test_a_preempted_job_checkpoints_is_requeued_and_ends_with_the_weights_of_an
     assert done.returncode == 0, done.stderr[-3000:]
     resumed, reference = weights(run / "hf"), weights(uncut / "sft" / "tiny_qwen3" / "hf")
     assert all(resumed[k].equal(reference[k]) for k in reference), "the resumed run's weights differ"
+
+
+TINY_TRAIN = ["data.train_limit=4", "trainer.max_steps=1", "+trainer.limit_val_batches=1", "model.batch_size=2",
+              "trainer.enable_progress_bar=false", "generation.sampling.max_new_tokens=8"]
+TINY_EVALUATE = ["shift=german", "data.eval_limit=6", "estimator.n_boot=20", "generation.sampling.max_new_tokens=12"]
+
+
+def listed(items: list[str]) -> str:
+    return "[" + ",".join(f'"{item}"' for item in items) + "]"
+
+
+def run_sweep(cluster: dict, runs: Path, *overrides: str) -> tuple[dict, dict[str, str]]:
+    """``python sweep.py hydra/launcher=slurm ...`` against the cluster: its sweep.json, and each job's
+    ``Dependency=`` as ``scontrol show job`` showed it while the job was pending (SLURM clears it once met)."""
+    sweep = subprocess.Popen([sys.executable, "sweep.py", *LAUNCHER, "logger=none", "models=[tiny_qwen3]",
+                              f"paths.runs_dir={runs}", *overrides], cwd=ROOT, env={**cluster, **QUIET},
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    pending: dict[str, str] = {}
+    try:
+        end = time.monotonic() + 420
+        while sweep.poll() is None and time.monotonic() < end:
+            for job in scontrol(cluster, "show", "job", "--oneliner").splitlines():
+                if "JobState=PENDING" in job and "Dependency=(null)" not in job:
+                    pending[re.search(r"JobId=(\d+)", job).group(1)] = re.search(r"Dependency=(\S+)", job).group(1)
+            time.sleep(0.5)
+        out, _ = sweep.communicate(timeout=5)
+    finally:
+        sweep.kill()
+    assert sweep.returncode == 0, out[-5000:]
+    return json.loads(next((runs / "sweeps").glob("*/sweep.json")).read_text()), pending
+
+
+@pytest.mark.slow
+@pytest.mark.slurm
+def test_sweep_stages_are_slurm_jobs_and_a_later_stage_waits_on_slurm_dependencies(cluster, tmp_path):
+    runs = tmp_path / "runs"
+    summary, pending = run_sweep(cluster, runs, "experiment=sweep_tiny", "emi=false", "methods=[sft,rl]",
+                        f"train_overrides={listed(TINY_TRAIN)}", f"evaluate_overrides={listed(TINY_EVALUATE)}",
+                        'remi_overrides=["estimator.reasoning_max_new_tokens=16"]')
+    assert summary["failures"] == [] and len(summary["results"]) == 1, summary["failures"]
+    # three SLURM jobs: train sft, train rl (starts from sft's run), the evaluation of both
+    jobs = sorted(int(d.name) for d in (runs / "sweeps" / "tiny" / ".submitit").iterdir() if d.name.isdigit())
+    assert len(jobs) == 3, jobs
+    sft, rl, evaluate = (scontrol(cluster, "show", "job", str(j)) for j in jobs)
+    assert all("JobState=COMPLETED" in shown for shown in (sft, rl, evaluate))
+    # rl waited in SLURM for sft: its dependency was afterok on sft's job, and it started after sft ended
+    assert pending.get(str(jobs[1]), "").startswith(f"afterok:{jobs[0]}"), pending
+    started = re.search(r"StartTime=(\S+)", rl).group(1)
+    assert started >= re.search(r"EndTime=(\S+)", sft).group(1)
+    assert all((runs / m / "tiny_qwen3" / "hf" / "config.json").exists() for m in ("sft", "rl"))
+
+
+@pytest.mark.slow
+@pytest.mark.slurm
+def test_a_failed_slurm_job_shows_its_error_and_its_log_in_the_sweep_summary(cluster, tmp_path):
+    runs = tmp_path / "runs"
+    summary, _ = run_sweep(cluster, runs, "methods=[sft]", 'train_overrides=["trainer.max_steps=abc"]')
+    train = summary["failures"][0]
+    assert train["stage"] == "train" and train["job"] == "tiny_qwen3/sft", summary["failures"]
+    assert "trainer.max_steps" in train["error"] and "FailedJobError" not in train["error"], train
+    log = Path(train["log"])
+    assert log.parent.parent == runs / "sweeps" / "default" / ".submitit" and "trainer.max_steps" in log.read_text()
+    index = (runs / "sweeps" / "default" / "report" / "index.md").read_text()
+    assert train["error"] in index and str(log) in index, index[:3000]
