@@ -198,3 +198,29 @@ def test_a_failed_slurm_job_shows_its_error_and_its_log_in_the_sweep_summary(clu
     assert log.parent.parent == runs / "sweeps" / "default" / ".submitit" and "trainer.max_steps" in log.read_text()
     index = (runs / "sweeps" / "default" / "report" / "index.md").read_text()
     assert train["error"] in index and str(log) in index, index[:3000]
+
+
+@pytest.mark.slow
+@pytest.mark.slurm
+def test_a_two_task_slurm_job_trains_zero2_over_gloo_with_ranks_from_slurm(cluster, tmp_path):
+    """``--ntasks=2`` on one node (tasks per node from ``trainer.devices``): SLURM starts both ranks, Lightning's
+    SLURMEnvironment (the GPU configs' ``cluster_plugins``) reads them; Lightning starts no process of its own."""
+    runs = tmp_path / "runs"
+    done = subprocess.run(
+        [sys.executable, "train.py", "-m", *LAUNCHER, "trainer=deepspeed_zero2_cpu",
+         "+trainer.plugins._target_=remid.strategies.cluster_plugins", "data.train_limit=8", "model.batch_size=2",
+         "trainer.max_steps=2", "+trainer.limit_val_batches=0", "logger=csv", "trainer.enable_progress_bar=false",
+         f"paths.runs_dir={runs}"], cwd=ROOT, env={**cluster, **QUIET, "DS_ACCELERATOR": "cpu"},
+        capture_output=True, text=True, timeout=400)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    folder = next(d for d in (runs / "multirun").glob("*/.submitit/*") if d.name.isdigit())
+    shown = wait_for(lambda: job_in_state(cluster, folder.name, "COMPLETED"), "the job COMPLETED", 90)
+    assert "NumTasks=2" in shown and "NumNodes=1" in shown, shown
+    for rank in (0, 1):  # each SLURM task is one rank of a world of two
+        log = (folder / f"{folder.name}_{rank}_log.out").read_text() + (folder / f"{folder.name}_{rank}_log.err").read_text()
+        assert f"GLOBAL_RANK: {rank}, MEMBER: {rank + 1}/2" in log, log[-3000:]
+    run = runs / "sft" / "tiny_qwen3"
+    shards = sorted(p.name for p in (run / "checkpoints" / "last.ckpt" / "checkpoint").glob("*optim_states.pt"))
+    assert len(shards) == 2, shards  # ZeRO-2 partitioned the optimizer states over the two ranks
+    assert not (run / "train_ddp_process_1.log").exists()  # the second rank came from srun, not from Lightning
+    assert (run / "hf" / "config.json").exists()
