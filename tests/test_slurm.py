@@ -101,7 +101,11 @@ def test_a_preempted_job_checkpoints_is_requeued_and_ends_with_the_weights_of_an
               "trainer.enable_progress_bar=false", "+trainer.limit_val_batches=0", "checkpoint_every_n_steps=1000",
               "callbacks.model_checkpoint.save_last=false"]
     env = {**cluster, **QUIET}
-    cut = tmp_path / "cut"
+    cut, uncut = tmp_path / "cut", tmp_path / "uncut"
+    # the uncut run of the same seed, outside SLURM, alongside (the job takes one of the node's CPUs)
+    reference = subprocess.Popen([sys.executable, "train.py", *common, f"paths.runs_dir={uncut}"], cwd=ROOT, env={
+        **{k: v for k, v in os.environ.items() if not k.startswith("SLURM")}, **QUIET}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True)
     job = subprocess.Popen([sys.executable, "train.py", "-m", *LAUNCHER, *common, f"paths.runs_dir={cut}"], cwd=ROOT,
                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -113,8 +117,10 @@ def test_a_preempted_job_checkpoints_is_requeued_and_ends_with_the_weights_of_an
         wait_for(lambda: "Restarts=1" in (job_in_state(cluster, job_id, "PENDING") or ""), "the job requeued", 60)
         scontrol(cluster, "update", f"JobId={job_id}", "StartTime=now")
         out, _ = job.communicate(timeout=180)
+        reference_out, _ = reference.communicate(timeout=120)
     finally:
         job.kill()
+        reference.kill()
     (tmp_path / "multirun.log").write_text(out)
     assert job.returncode == 0, out[-4000:]
     shown = wait_for(lambda: job_in_state(cluster, job_id, "COMPLETED"), "the job COMPLETED", 60)
@@ -128,10 +134,7 @@ def test_a_preempted_job_checkpoints_is_requeued_and_ends_with_the_weights_of_an
     assert first == list(range(len(first))) and saved - 1 <= len(first) <= saved, (first, saved)
     assert logged_steps(run / "csv" / "version_1" / "metrics.csv") == list(range(saved, steps))
 
-    uncut = tmp_path / "uncut"
-    done = subprocess.run([sys.executable, "train.py", *common, f"paths.runs_dir={uncut}"], cwd=ROOT, env={
-        **{k: v for k, v in os.environ.items() if not k.startswith("SLURM")}, **QUIET}, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
+    assert reference.returncode == 0, reference_out[-3000:]
     resumed, reference = weights(run / "hf"), weights(uncut / "sft" / "tiny_qwen3" / "hf")
     assert all(resumed[k].equal(reference[k]) for k in reference), "the resumed run's weights differ"
 
