@@ -89,8 +89,9 @@ def cluster_plugins() -> list | None:
     Lightning reads ranks, world size and the master address from SLURM's variables, and checks that
     ``--nodes`` / ``--ntasks-per-node`` match ``trainer.num_nodes`` / ``trainer.devices``. Requeue on the time-limit
     signal: Lightning's own (``auto_requeue``: it saves ``hpc_ckpt_*.ckpt`` and runs ``scontrol requeue``) in a plain
-    ``sbatch`` + ``srun`` job; under the submitit launcher (``SUBMITIT_EXECUTOR=slurm``) submitit requeues, so
-    Lightning's is off and the requeued job resumes from ``checkpoints/last.ckpt`` (``resume=true``).
+    ``sbatch`` + ``srun`` job; under the submitit launcher (``SUBMITIT_EXECUTOR=slurm``) Lightning's is off:
+    ``remid.run.requeue.SaveThenRequeue`` saves at the end of the step, submitit requeues, and the requeued job
+    resumes from ``checkpoints/last.ckpt``.
     """
     from lightning.pytorch.plugins.environments import SLURMEnvironment
 

@@ -6,7 +6,7 @@
 #   scripts/slurm-local.sh status        # exit 0 when the node is idle or busy
 # Everything lives under REMID_SLURM_DIR (default ${TMPDIR:-/tmp}/remid-slurm): slurm.conf, a munge key and socket
 # of its own, state, spool, pid and log files; /etc/slurm and /etc/munge are left alone. One node: this host with its
-# CPUs and memory as `slurmd -C` reports them, one partition `local`. SLURM runs as root here (SlurmUser=root), as
+# CPUs (at least 2) and memory as `slurmd -C` reports them, one partition `local`. SLURM runs as root here (SlurmUser=root), as
 # its daemons need; jobs run as the user who submits them. No accounting database: sacct is unavailable, and
 # `scontrol show job` keeps finished jobs for MinJobAge (10 min). Ports: REMID_SLURM_PORT (6817) and the next.
 set -euo pipefail
@@ -30,8 +30,15 @@ install_packages() {
 write_conf() {
   local host node
   host=$(hostname -s)
-  # This host's CPUs, sockets, cores, threads and memory, as slurmd itself measures them.
+  # This host's CPUs, sockets, cores, threads and memory, as slurmd itself measures them; at least
+  # REMID_SLURM_MIN_CPUS (2) CPUs, so a two-task job runs on a one-core machine too (task/none binds nothing: the
+  # tasks share the core; SlurmdParameters=config_overrides makes slurmd take the declared count).
   node=$(slurmd -C | head -1 | sed -E "s/^NodeName=[^ ]+/NodeName=$host/")
+  local cpus min=${REMID_SLURM_MIN_CPUS:-2}
+  cpus=$(sed -E 's/.* CPUs=([0-9]+).*/\1/' <<<"$node")
+  if (( cpus < min )); then
+    node=$(sed -E "s/ CPUs=[0-9]+ / CPUs=$min /; s/ Boards=[0-9]+ SocketsPerBoard=[0-9]+ CoresPerSocket=[0-9]+ ThreadsPerCore=[0-9]+/ Boards=1 SocketsPerBoard=1 CoresPerSocket=$min ThreadsPerCore=1/" <<<"$node")
+  fi
   cat >"$CONF" <<EOF
 ClusterName=remid-local
 SlurmctldHost=$host
@@ -44,6 +51,7 @@ CredType=cred/munge
 AuthInfo=socket=$STATE/munge/munge.socket
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
+SlurmdParameters=config_overrides
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 JobAcctGatherType=jobacct_gather/none

@@ -122,6 +122,8 @@ def index_markdown(report: dict, loaded: Loaded, emi: Loaded, family_pairs: dict
         for f in report["failures"]:
             error = str(f.get("error") or "")
             lines += [f"### {f.get('stage')}: {f.get('job')}", "", f"**{error.splitlines()[0] if error else '?'}**", ""]
+            if f.get("log"):  # a launcher job's log file (SLURM / submitit)
+                lines += [f"Log: `{f['log']}`", ""]
             if f.get("traceback"):
                 lines += ["<details><summary>traceback</summary>", "", "```", f["traceback"].rstrip(), "```", "",
                           "</details>", ""]

@@ -14,6 +14,9 @@ re-runs it, still served by the generation and score caches under ``paths.cache_
 Launcher: the sweep's ``hydra/launcher`` (``python sweep.py hydra/launcher=slurm``, or ``local``; conf/hydra/launcher)
 runs every train and evaluate job as a submitit job (a SLURM job with the job's own ``trainer.num_nodes`` and
 ``trainer.devices``); the jobs of one stage (the methods of a model at the same ``init_from`` depth) run at once.
+On SLURM every train stage of a model is submitted at once, each job behind the job of the run it starts from
+(``--dependency=afterok``); a model's evaluations are submitted when its train jobs have ended, with the methods
+that trained. A failed job is recorded with its own error and the path of its log.
 Hydra's ``basic`` launcher (the default) runs them here, one after another.
 """
 
@@ -123,17 +126,37 @@ class Sweep:
     def run_jobs(self, stage: str, jobs: list[tuple[str, object, DictConfig]]) -> list:
         """Run ``fn(cfg)`` for each ``(name, fn, cfg)``: here in turn, or all at once through a submitit launcher;
         a failure is recorded (``attempt``) and its result is None."""
-        min_gpus = 1 if stage.startswith("evaluate") else 0
-        executors = [None if self.launcher is None else
-                     submitit_executor(self.launcher, self.root / ".submitit", cfg, min_gpus) for _, _, cfg in jobs]
-        if not any(executors):
+        if self.launcher is None or launcher_cluster(self.launcher) is None:
             return [self.attempt(stage, name, fn, cfg) for name, fn, cfg in jobs]
-        submitted = [self.attempt(stage, name, ex.submit, fn, cfg) for ex, (name, fn, cfg) in zip(executors, jobs, strict=True)]
-        for job, (name, _, _) in zip(submitted, jobs, strict=True):
-            if job is not None:
-                log.info("sweep: %s %s is submitit job %s", stage, name, job.job_id)
-        return [None if job is None else self.attempt(stage, name, job.result)
+        submitted = [self.submit(stage, name, fn, cfg) for name, fn, cfg in jobs]
+        return [None if job is None else self.collect(stage, name, job)
                 for job, (name, _, _) in zip(submitted, jobs, strict=True)]
+
+    def submit(self, stage: str, name: str, fn, cfg: DictConfig, after: list | None = None):
+        """Submit ``fn(cfg)`` through the launcher; on SLURM it starts once every job in ``after`` has succeeded
+        (``--dependency=afterok:<id>:...``: SLURM holds it, nothing here waits). None when submitting failed."""
+        executor = submitit_executor(self.launcher, self.root / ".submitit", cfg, 1 if stage.startswith("evaluate") else 0)
+        if after:
+            executor.update_parameters(slurm_dependency="afterok:" + ":".join(job.job_id for job in after))
+        job = self.attempt(stage, name, executor.submit, fn, cfg)
+        if job is not None:
+            log.info("sweep: %s %s is submitit job %s%s", stage, name, job.job_id,
+                     f" (after {', '.join(j.job_id for j in after)})" if after else "")
+        return job
+
+    def collect(self, stage: str, name: str, job):
+        """Wait for a submitted job's result; a failure is recorded with the job's own error and its log file."""
+        try:
+            return job.result()
+        except Exception as error:  # one failed job must not sink the sweep
+            trace = str(error)
+            if "----------------------\n" in trace:  # submitit's FailedJobError: the job's traceback between rules
+                trace = trace.split("----------------------\n")[1]
+            lines = [line for line in trace.strip().splitlines() if line.strip()]
+            log.error("sweep: %s %s failed (log: %s)", stage, name, job.paths.stderr)
+            self.failures.append({"stage": stage, "job": name, "error": lines[-1] if lines else type(error).__name__,
+                                  "traceback": trace, "log": str(job.paths.stderr)})
+            return None
 
     def attempt(self, stage: str, job: str, fn, *args):
         """Run ``fn(*args)``; on an exception record it (stage, job, error, traceback) and return None."""
@@ -161,7 +184,8 @@ class Sweep:
             parent = run_dirs.get(str(Path(composed[method].method.get("init_from") or "")))
             return 0 if parent is None or parent in seen else 1 + depth(parent, (*seen, method))
 
-        done = []
+        done, submitted = [], {}  # on SLURM: method -> its job, submitted behind the job of its init_from run
+        slurm = launcher_cluster(self.launcher) == "slurm"
         for level in sorted({depth(m) for m in composed}):  # a stage: the methods at one init_from depth
             todo = []
             for method in [m for m in composed if depth(m) == level]:
@@ -174,8 +198,30 @@ class Sweep:
                     with open_dict(cfg):
                         cfg.resume = True
                 todo.append(method)
+            if slurm:  # every stage at once; SLURM starts a later one when the runs it starts from have succeeded
+                for m in todo:
+                    parent = run_dirs.get(str(Path(composed[m].method.get("init_from") or "")))
+                    if parent is not None and parent not in submitted and parent not in done:
+                        self.failures.append({"stage": "train", "job": f"{model}/{m}", "traceback": "",
+                                              "error": f"not run: it starts from {model}/{parent}, which failed"})
+                    elif job := self.submit("train", f"{model}/{m}", train, composed[m],
+                                            [submitted[parent]] if parent in submitted else []):
+                        submitted[m] = job
+                continue
             results = self.run_jobs("train", [(f"{model}/{m}", train, composed[m]) for m in todo])
             done += [m for m, r in zip(todo, results, strict=True) if r is not None]
+        failed = set()
+        for m, job in submitted.items():  # in submission order: a run before the runs that start from it
+            parent = run_dirs.get(str(Path(composed[m].method.get("init_from") or "")))
+            if parent in failed:  # SLURM would hold it forever (DependencyNeverSatisfied)
+                job.cancel(check=False)
+                self.failures.append({"stage": "train", "job": f"{model}/{m}", "traceback": "",
+                                      "error": f"not run: it starts from {model}/{parent}, which failed",
+                                      "log": str(job.paths.stderr)})
+            elif self.collect("train", f"{model}/{m}", job) is not None:
+                done.append(m)
+                continue
+            failed.add(m)
         return [m for m in self.cfg.methods if m in done]
 
     def evaluate_job(self, model: str, methods: list[str], tag: str, extra: list[str]) -> str | None:

@@ -13,6 +13,8 @@ from omegaconf import DictConfig, OmegaConf
 from remid.config.targets import check_targets
 from remid.plan import before_launch
 from remid.run.common import build_callbacks, build_logger, closing_wandb
+from remid.run.requeue import SaveThenRequeue, requeued, under_submitit_slurm
+from remid.strategies import cluster_plugins
 from remid.validation import ConfigError, check_int, check_trainer
 
 log = logging.getLogger(__name__)
@@ -124,13 +126,18 @@ def train(cfg: DictConfig) -> dict[str, float]:
     datamodule.connect(module.tokenizer)
     ckpt_path = None
     overrides = {}
-    if cfg.resume:
+    if cfg.resume or requeued():  # a requeued SLURM job continues from what its last attempt saved
         ckpt_path = last_checkpoint(run_dir)
         log.info("resuming from %s", ckpt_path) if ckpt_path else log.warning("resume=true but no checkpoint in %s", run_dir)
         overrides = resume_limits(cfg, ckpt_path)
     with closing_wandb():
         logger = build_logger(cfg)
-        trainer: L.Trainer = instantiate(cfg.trainer, logger=logger, callbacks=build_callbacks(cfg, logger), **overrides)
+        callbacks = build_callbacks(cfg, logger)
+        if under_submitit_slurm():  # SLURM's pre-emption signal: save, then requeue (remid.run.requeue)
+            callbacks.append(SaveThenRequeue(run_dir / "checkpoints"))
+            if not cfg.trainer.get("plugins"):  # Lightning's default SLURMEnvironment would requeue too
+                overrides["plugins"] = cluster_plugins()
+        trainer: L.Trainer = instantiate(cfg.trainer, logger=logger, callbacks=callbacks, **overrides)
         trainer.fit(module, datamodule=datamodule, ckpt_path=ckpt_path)
     write_record(cfg)
     return {k: float(v) for k, v in trainer.callback_metrics.items()}
