@@ -32,7 +32,7 @@ from remid.estimators.matrices import save_matrices
 from remid.estimators.remi import SubsetScores
 from remid.estimators.scoring import CachedScorer
 from remid.generation.base import SamplingParams
-from remid.methods.rpm import RPMSpec, rpm_spec
+from remid.methods.rpm import RPMSpec, configured_sampling, folder_decoding, has_chat_template, rpm_spec
 from remid.methods.rpm_responses import rpm_entropies, rpm_responses
 from remid.models.loading import load_model, model_fingerprint, resolve_model_path
 from remid.plan import before_launch
@@ -101,14 +101,28 @@ def _response_cache(cfg: DictConfig, rpm: RPMSpec) -> tuple[Path, JsonlCache, Sa
     path = resolve_model_path(rpm.model)
     cache = JsonlCache(Path(cfg.paths.cache_dir) / "responses" / f"{model_fingerprint(path)}-{generator_dtype(cfg)}.jsonl")
     sampling = SamplingParams(**{**OmegaConf.to_container(cfg.generation.sampling, resolve=True),
+                                 **own_decoding(cfg, rpm, path),
                                  **({"max_new_tokens": rpm.max_new_tokens} if rpm.max_new_tokens else {})},
                               stop=rpm.stop)
     return path, cache, sampling
 
 
+def own_decoding(cfg: DictConfig, rpm: RPMSpec, path: str) -> dict:
+    """A plain checkpoint's (not a train run's) own generation_config.json decoding, where the config sets none."""
+    if rpm.method != "-":
+        return {}
+    return {k: v for k, v in folder_decoding(path).items() if k not in configured_sampling(cfg)}
+
+
 def responses_of(cfg: DictConfig, rpm: RPMSpec, subsets, progress) -> dict[str, list[str]]:
     """The RPM's responses through the configured generator and sampling, cached under ``paths.cache_dir``."""
     path, cache, sampling = _response_cache(cfg, rpm)
+    if rpm.method == "-":
+        log.info("%s: prompted %s; decoding temperature=%g top_p=%g repetition_penalty=%g (%s)", rpm.label,
+                 "through its chat template" if has_chat_template(path) else "as plain text (no chat template)",
+                 sampling.temperature, sampling.top_p, sampling.repetition_penalty,
+                 ", ".join(f"{k} from its generation_config.json" for k in own_decoding(cfg, rpm, path))
+                 or "generation.sampling")
     # Loaded on the first miss, prompting as the RPM's run did (model.chat_template).
     generator = functools.cache(lambda: instantiate(cfg.generation.generator)(path, chat_template=rpm.chat_template))
     out = rpm_responses(rpm, subsets, cache, sampling, generator, cfg.data.max_prompt_tokens, progress)
