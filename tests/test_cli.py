@@ -46,6 +46,7 @@ def short(err: str) -> list[str]:
 
 @pytest.mark.parametrize(("args", "expected"), [
     (["trainer.max_stepz=3"], "did you mean trainer.max_steps?"),
+    (["+trainer.max_stepz=3"], "did you mean trainer.max_steps?"),  # Hydra's "use +key" advice, followed
     (["model=tiny_qwn3"], "did you mean model=tiny_qwen3?"),
     (["trainer.max_steps=abc"], "trainer.max_steps='abc' is not an integer"),
 ])

@@ -84,6 +84,7 @@ def compose_message(ex: Exception, config_name: str, overrides: list[str]) -> st
 
 def user_message(ex: BaseException, config_name: str, overrides: list[str]) -> str | None:
     """What to print for a user error (one or two lines naming the key or file and the fix), else None."""
+    from remid.config.targets import TargetKeyError
     from remid.data.readers import DataFormatError
     from remid.data.schema import InvalidRecordsError
     from remid.llm.client import NoAnswerError
@@ -96,7 +97,7 @@ def user_message(ex: BaseException, config_name: str, overrides: list[str]) -> s
         lines = str(ex).splitlines()
         return (f"{lines[0]} {lines[1].strip() if len(lines) > 1 else ''}\n"
                 "  every problem: python -m remid.data.validate FILE (or data.skip_invalid=true)")
-    if isinstance(ex, (ConfigError, DataFormatError, FileNotFoundError, NoAnswerError)):
+    if isinstance(ex, (ConfigError, DataFormatError, FileNotFoundError, NoAnswerError, TargetKeyError)):
         return str(ex)
     try:
         return compose_message(ex, config_name, overrides)
