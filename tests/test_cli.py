@@ -49,6 +49,7 @@ def short(err: str) -> list[str]:
     (["+trainer.max_stepz=3"], "did you mean trainer.max_steps?"),  # Hydra's "use +key" advice, followed
     (["model=tiny_qwn3"], "did you mean model=tiny_qwen3?"),
     (["trainer.max_steps=abc"], "trainer.max_steps='abc' is not an integer"),
+    (["seed=abc"], "seed='abc' is not an integer"),
 ])
 def test_train_user_errors_are_one_or_two_lines(monkeypatch, capsys, tmp_path, args, expected):
     code, err = cli(monkeypatch, capsys, "train.py", *TINY, *args, runs=tmp_path)
@@ -68,6 +69,22 @@ def test_evaluate_before_training_names_the_command(monkeypatch, capsys, tmp_pat
     assert code == 1 and "python train.py method=rl model=tiny_qwen3" in short(err)[0]
     failed = list((tmp_path / "evaluate").iterdir())  # the folder says it failed, and why
     assert [p.suffix for p in failed] == [".failed"] and "train it first" in (failed[0] / "error.txt").read_text()
+
+
+def test_evaluate_bad_values_are_one_line(monkeypatch, capsys, tmp_path):
+    for arg, expected in (("data.eval_split=validation", "data.eval_split='validation' is not valid; choose one of "
+                                                         "['test', 'dev']"), ("seed=abc", "seed='abc' is not an integer")):
+        code, err = cli(monkeypatch, capsys, "evaluate.py", "logger=none", "rpms=[tiny:qwen3]", arg, runs=tmp_path)
+        assert code == 1 and expected in short(err)[0]
+
+
+def test_a_checkpoint_of_the_other_trainer_kind_fails_before_training(monkeypatch, capsys, tmp_path):
+    run = tmp_path / "sft" / "tiny_qwen3"
+    (run / "checkpoints" / "last.ckpt" / "checkpoint").mkdir(parents=True)  # what DeepSpeed leaves
+    for resume in ("false", "true"):
+        code, err = cli(monkeypatch, capsys, "train.py", *TINY, f"resume={resume}", runs=tmp_path)
+        assert code == 1 and "was written by a DeepSpeed trainer; this trainer cannot" in short(err)[0]
+    assert not (run / "hf").exists()  # nothing trained, nothing exported
 
 
 def test_plan_leaves_no_run_folder(monkeypatch, capsys, tmp_path):

@@ -40,7 +40,7 @@ from remid.progress import progress_bar
 from remid.results import METRICS, EvaluationResults, ModelResults, metric_names
 from remid.run.common import build_logger, closing_wandb
 from remid.tables import estimator_records, significant_differences, table_records
-from remid.validation import ConfigError, check_choice
+from remid.validation import ConfigError, check_choice, check_int
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +186,9 @@ def evaluate(cfg: DictConfig) -> EvaluationResults | None:
     """Evaluate every RPM in ``cfg.rpms`` on ``cfg.shift.subsets``; write results to ``cfg.run_dir``."""
     if before_launch(cfg, evaluation=True):  # plan=true: print the plan of each phase and stop
         return None
+    split = cfg.data.get("eval_split", "test")
+    check_choice(split, ("test", "dev"), "data.eval_split")
+    check_int(cfg.seed, "seed", "0")
     run_dir = Path(cfg.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     specs = ([str(Path(cfg.paths.runs_dir) / m / cfg.model.name) for m in cfg.methods] if cfg.get("methods")
@@ -197,7 +200,6 @@ def evaluate(cfg: DictConfig) -> EvaluationResults | None:
     rpms = [rpm_spec(spec) for spec in specs]
     for rpm in rpms:
         resolve_model_path(rpm.model)  # fail now, not after the estimator is prepared
-    split = cfg.data.get("eval_split", "test")
     subsets = select_subsets(load_samples(cfg.data.source, cfg.data.skip_invalid), cfg.shift.subsets,
                              cfg.data.eval_limit, split, cfg.data.get("dedupe_goldens", True))
     total = sum(map(len, subsets.values()))
