@@ -73,9 +73,12 @@ def test_evaluate_before_training_names_the_command(monkeypatch, capsys, tmp_pat
 
 def test_evaluate_bad_values_are_one_line(monkeypatch, capsys, tmp_path):
     for arg, expected in (("data.eval_split=validation", "data.eval_split='validation' is not valid; choose one of "
-                                                         "['test', 'dev']"), ("seed=abc", "seed='abc' is not an integer")):
-        code, err = cli(monkeypatch, capsys, "evaluate.py", "logger=none", "rpms=[tiny:qwen3]", arg, runs=tmp_path)
+                                                         "['test', 'dev']"), ("seed=abc", "seed='abc' is not an integer"),
+                          ("analyses.h_hat=bogus", "analyses.h_hat='bogus' is not valid")):
+        code, err = cli(monkeypatch, capsys, "evaluate.py", "logger=none", "rpms=[tiny:qwen3]", "shift=id",
+                        "data.eval_limit=2", arg, runs=tmp_path)
         assert code == 1 and expected in short(err)[0]
+        assert not (tmp_path / "cache").exists()  # found before the estimator reasoned or scored anything
 
 
 def test_a_checkpoint_of_the_other_trainer_kind_fails_before_training(monkeypatch, capsys, tmp_path):

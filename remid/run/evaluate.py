@@ -189,6 +189,7 @@ def evaluate(cfg: DictConfig) -> EvaluationResults | None:
     split = cfg.data.get("eval_split", "test")
     check_choice(split, ("test", "dev"), "data.eval_split")
     check_int(cfg.seed, "seed", "0")
+    check_choice(cfg.analyses.get("h_hat", "rpm"), ("rpm", "estimator"), "analyses.h_hat")
     run_dir = Path(cfg.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     specs = ([str(Path(cfg.paths.runs_dir) / m / cfg.model.name) for m in cfg.methods] if cfg.get("methods")
@@ -209,7 +210,6 @@ def evaluate(cfg: DictConfig) -> EvaluationResults | None:
         with progress_bar(total=total, desc="reasoning r = f_R(x)", unit="sample") as bar:
             reasoning = {name: estimator.reasoning(s, bar.update) for name, s in subsets.items()}
     an = cfg.analyses
-    check_choice(an.get("h_hat", "rpm"), ("rpm", "estimator"), "analyses.h_hat")
     ctx = EvaluationContext(
         subsets, estimator.scorer, seed=cfg.seed, divergence=an.divergence, bound=an.bound,
         divergence_estimator=an.divergence_estimator, judge=instantiate(cfg.judge) if an.judge else None,
