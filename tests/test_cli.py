@@ -50,6 +50,7 @@ def short(err: str) -> list[str]:
     (["model=tiny_qwn3"], "did you mean model=tiny_qwen3?"),
     (["trainer.max_steps=abc"], "trainer.max_steps='abc' is not an integer"),
     (["seed=abc"], "seed='abc' is not an integer"),
+    (["experiment=corl_tny"], "did you mean experiment=corl_tiny?"),  # not a default training run
 ])
 def test_train_user_errors_are_one_or_two_lines(monkeypatch, capsys, tmp_path, args, expected):
     code, err = cli(monkeypatch, capsys, "train.py", *TINY, *args, runs=tmp_path)
