@@ -82,6 +82,11 @@ def test_evaluate_bad_values_are_one_line(monkeypatch, capsys, tmp_path):
         assert not (tmp_path / "cache").exists()  # found before the estimator reasoned or scored anything
 
 
+def test_evaluate_a_missing_rpm_folder_says_what_rpms_takes(monkeypatch, capsys, tmp_path):
+    code, err = cli(monkeypatch, capsys, "evaluate.py", "logger=none", f"rpms=[{tmp_path}/nowhere]", runs=tmp_path)
+    assert code == 1 and "does not exist" in short(err)[0] and "give a train run folder" in short(err)[0]
+
+
 def test_a_checkpoint_of_the_other_trainer_kind_fails_before_training(monkeypatch, capsys, tmp_path):
     run = tmp_path / "sft" / "tiny_qwen3"
     (run / "checkpoints" / "last.ckpt" / "checkpoint").mkdir(parents=True)  # what DeepSpeed leaves

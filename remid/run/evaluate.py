@@ -199,8 +199,12 @@ def evaluate(cfg: DictConfig) -> EvaluationResults | None:
     for spec in specs:
         check_trained(cfg, spec)
     rpms = [rpm_spec(spec) for spec in specs]
-    for rpm in rpms:
-        resolve_model_path(rpm.model)  # fail now, not after the estimator is prepared
+    for rpm in rpms:  # fail now, not after the estimator is prepared
+        try:
+            resolve_model_path(rpm.model)
+        except FileNotFoundError as ex:
+            raise FileNotFoundError(f"rpms: {ex}; give a train run folder (python train.py writes "
+                                    f"{cfg.paths.runs_dir}/<method>/<model>), a checkpoint folder or a hub id") from ex
     subsets = select_subsets(load_samples(cfg.data.source, cfg.data.skip_invalid), cfg.shift.subsets,
                              cfg.data.eval_limit, split, cfg.data.get("dedupe_goldens", True))
     total = sum(map(len, subsets.values()))
