@@ -87,6 +87,15 @@ def test_evaluate_a_missing_rpm_folder_says_what_rpms_takes(monkeypatch, capsys,
     assert code == 1 and "does not exist" in short(err)[0] and "give a train run folder" in short(err)[0]
 
 
+def test_a_judge_without_its_api_key_is_one_line(monkeypatch, capsys, tmp_path):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    code, err = cli(monkeypatch, capsys, "evaluate.py", "logger=none", "rpms=[tiny:qwen3]", "judge=llm", "shift=id",
+                    "data.eval_limit=2", runs=tmp_path)
+    errors = [line for line in err.splitlines() if line.startswith("error:")]  # after the estimator's progress bars
+    assert code == 1 and "Traceback" not in err and len(errors) == 1, err
+    assert "judge.clients.gpt_4o_mini.backend: no API key for" in errors[0] and "OPENAI_API_KEY" in errors[0]
+
+
 def test_a_checkpoint_of_the_other_trainer_kind_fails_before_training(monkeypatch, capsys, tmp_path):
     run = tmp_path / "sft" / "tiny_qwen3"
     (run / "checkpoints" / "last.ckpt" / "checkpoint").mkdir(parents=True)  # what DeepSpeed leaves
