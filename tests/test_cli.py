@@ -46,8 +46,11 @@ def short(err: str) -> list[str]:
 
 @pytest.mark.parametrize(("args", "expected"), [
     (["trainer.max_stepz=3"], "did you mean trainer.max_steps?"),
+    (["+trainer.max_stepz=3"], "did you mean trainer.max_steps?"),  # Hydra's "use +key" advice, followed
     (["model=tiny_qwn3"], "did you mean model=tiny_qwen3?"),
     (["trainer.max_steps=abc"], "trainer.max_steps='abc' is not an integer"),
+    (["seed=abc"], "seed='abc' is not an integer"),
+    (["experiment=corl_tny"], "did you mean experiment=corl_tiny?"),  # not a default training run
 ])
 def test_train_user_errors_are_one_or_two_lines(monkeypatch, capsys, tmp_path, args, expected):
     code, err = cli(monkeypatch, capsys, "train.py", *TINY, *args, runs=tmp_path)
@@ -67,6 +70,39 @@ def test_evaluate_before_training_names_the_command(monkeypatch, capsys, tmp_pat
     assert code == 1 and "python train.py method=rl model=tiny_qwen3" in short(err)[0]
     failed = list((tmp_path / "evaluate").iterdir())  # the folder says it failed, and why
     assert [p.suffix for p in failed] == [".failed"] and "train it first" in (failed[0] / "error.txt").read_text()
+
+
+def test_evaluate_bad_values_are_one_line(monkeypatch, capsys, tmp_path):
+    for arg, expected in (("data.eval_split=validation", "data.eval_split='validation' is not valid; choose one of "
+                                                         "['test', 'dev']"), ("seed=abc", "seed='abc' is not an integer"),
+                          ("analyses.h_hat=bogus", "analyses.h_hat='bogus' is not valid")):
+        code, err = cli(monkeypatch, capsys, "evaluate.py", "logger=none", "rpms=[tiny:qwen3]", "shift=id",
+                        "data.eval_limit=2", arg, runs=tmp_path)
+        assert code == 1 and expected in short(err)[0]
+        assert not (tmp_path / "cache").exists()  # found before the estimator reasoned or scored anything
+
+
+def test_evaluate_a_missing_rpm_folder_says_what_rpms_takes(monkeypatch, capsys, tmp_path):
+    code, err = cli(monkeypatch, capsys, "evaluate.py", "logger=none", f"rpms=[{tmp_path}/nowhere]", runs=tmp_path)
+    assert code == 1 and "does not exist" in short(err)[0] and "give a train run folder" in short(err)[0]
+
+
+def test_a_judge_without_its_api_key_is_one_line(monkeypatch, capsys, tmp_path):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    code, err = cli(monkeypatch, capsys, "evaluate.py", "logger=none", "rpms=[tiny:qwen3]", "judge=llm", "shift=id",
+                    "data.eval_limit=2", runs=tmp_path)
+    errors = [line for line in err.splitlines() if line.startswith("error:")]  # after the estimator's progress bars
+    assert code == 1 and "Traceback" not in err and len(errors) == 1, err
+    assert "judge.clients.gpt_4o_mini.backend: no API key for" in errors[0] and "OPENAI_API_KEY" in errors[0]
+
+
+def test_a_checkpoint_of_the_other_trainer_kind_fails_before_training(monkeypatch, capsys, tmp_path):
+    run = tmp_path / "sft" / "tiny_qwen3"
+    (run / "checkpoints" / "last.ckpt" / "checkpoint").mkdir(parents=True)  # what DeepSpeed leaves
+    for resume in ("false", "true"):
+        code, err = cli(monkeypatch, capsys, "train.py", *TINY, f"resume={resume}", runs=tmp_path)
+        assert code == 1 and "was written by a DeepSpeed trainer; this trainer cannot" in short(err)[0]
+    assert not (run / "hf").exists()  # nothing trained, nothing exported
 
 
 def test_plan_leaves_no_run_folder(monkeypatch, capsys, tmp_path):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
+import logging
 import math
 
 import pytest
@@ -53,6 +54,14 @@ def corl_run(tmp_path_factory, compose_ctx):
 
 def _rows(path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.slow
+def test_a_run_stopped_inside_its_schedule_says_so(compose_ctx, tmp_path, caplog):
+    with caplog.at_level(logging.WARNING, logger="remid.methods.corl"):
+        train(compose_ctx("train", [*TINY, f"paths.runs_dir={tmp_path}", "trainer.max_steps=1"]))
+    assert "CoRL stopped in phase 1/4 (sft_reasoner, step 1 of 2) at trainer.max_steps=1" in caplog.text
+    assert "raise trainer.max_steps to 8" in caplog.text
 
 
 @pytest.mark.slow

@@ -8,6 +8,7 @@ module, its prepare steps) is instantiated late: after the prepare steps have ru
 
 from __future__ import annotations
 
+import difflib
 import inspect
 
 from hydra.utils import get_object
@@ -45,8 +46,9 @@ def check_targets(node, where: str) -> None:
             allowed = _parameters(str(node._target_), where)
             unknown = [k for k in keys if not k.startswith("_") and allowed is not None and k not in allowed]
             if unknown:
-                raise TargetKeyError(f"{where}.{unknown[0]}: {node._target_} takes no keyword {unknown[0]!r}; "
-                                     f"it takes {allowed}")
+                near = difflib.get_close_matches(unknown[0], allowed, n=1, cutoff=0.6)
+                raise TargetKeyError(f"{where}.{unknown[0]}: {node._target_} takes no keyword {unknown[0]!r}; " + (
+                    f"did you mean {where}.{near[0]}?" if near else f"it takes {', '.join(allowed)}"))
         for key in keys:
             check_targets(node._get_node(key), f"{where}.{key}")
     elif isinstance(node, ListConfig):

@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from remid.llm.types import ChatRequest, FatalError, RetryableError
+from remid.validation import ConfigError
 
 RETRYABLE_STATUS = {408, 429}  # plus every 5xx
 
@@ -79,7 +80,7 @@ class OpenAIChatBackend:
         self._loopback = is_loopback(self.base_url)
         api_key = os.environ.get(api_key_env) if api_key_env else None
         if not api_key and not self._loopback:
-            raise ValueError(f"no API key for {self.base_url}: set the environment variable {api_key_env!r} "
+            raise ConfigError(f"no API key for {self.base_url}: set the environment variable {api_key_env!r} "
                              "(the key is read only from there; a loopback URL may go without one)")
         self._headers = {"Content-Type": "application/json"}
         if api_key:

@@ -158,6 +158,14 @@ class CoRLModule(L.LightningModule):
         log.info("CoRL schedule: %s", ", ".join(f"{p.name} {n} steps" for p, n in zip(self.schedule, self.steps,
                                                                                         strict=True)))
 
+    def on_train_end(self) -> None:
+        if self.steps is None or self.phase >= len(self.schedule):
+            return
+        log.warning("CoRL stopped in phase %d/%d (%s, step %d of %d) at trainer.max_steps=%s, before its schedule "
+                    "ended: the exported modules are part-trained; raise trainer.max_steps to %d (its whole schedule) "
+                    "or drop it", self.phase + 1, len(self.schedule), self.current.name, self.phase_step,
+                    self.steps[self.phase], self.trainer.max_steps, sum(self.steps))
+
     def _lr(self) -> float:
         return self.current.lr * linear_decay(self.phase_step, self.steps[self.phase])
 

@@ -13,17 +13,20 @@ response from the model it trained::
 
 A train run writes its resolved config to ``config.yaml``; evaluation rebuilds the section from it,
 so ``python evaluate.py rpms=[runs/<method>/<model>]`` needs no method-specific code. A plain
-checkpoint or hub id is an SFT-style RPM (table 21 prompt).
+checkpoint or hub id is an SFT-style RPM (table 21 prompt), prompted through its own chat template where its
+tokenizer has one and decoded as its ``generation_config.json`` asks (``folder_decoding``), except for the
+``generation.sampling`` keys the config sets.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from hydra.utils import instantiate
-from omegaconf import OmegaConf
+from omegaconf import DictConfig, OmegaConf
 
 from remid.data.schema import Sample
 from remid.prompts import RESPONSE_CLOSE, Prompt, rpm_prompt
@@ -71,3 +74,36 @@ def rpm_spec(spec: str) -> RPMSpec:
         max_new_tokens=section.get("max_new_tokens"),
         chat_template=run.model.get("chat_template"),
     )
+
+
+def folder_decoding(path: str | Path) -> dict:
+    """The decoding a checkpoint folder's ``generation_config.json`` asks for, as ``generation.sampling`` keys:
+    greedy (temperature 0) unless ``do_sample``, else its temperature (transformers' 1.0 if unset) and top_p; its
+    repetition_penalty where set. ``{}`` without the file."""
+    file = Path(path) / "generation_config.json"
+    if not file.is_file():
+        return {}
+    gen = json.loads(file.read_text(encoding="utf-8"))
+    out = {"temperature": float(gen.get("temperature", 1.0)) if gen.get("do_sample") else 0.0}
+    if gen.get("do_sample") and gen.get("top_p") is not None:
+        out["top_p"] = float(gen["top_p"])
+    if gen.get("repetition_penalty") is not None:
+        out["repetition_penalty"] = float(gen["repetition_penalty"])
+    return out
+
+
+def configured_sampling(cfg: DictConfig) -> set[str]:
+    """The ``generation.sampling`` keys the config sets for every RPM: given a value (the command line, a recipe),
+    or read from ``model.decoding``; the rest fall back to a plain checkpoint's own ``generation_config.json``."""
+    sampling = cfg.generation.sampling
+    return {k for k in sampling if not OmegaConf.is_interpolation(sampling, k)
+            or OmegaConf.select(cfg, f"model.decoding.{k}") is not None}
+
+
+def has_chat_template(path: str | Path) -> bool:
+    """Whether the tokenizer saved in ``path`` carries a chat template (its own file or tokenizer_config.json)."""
+    folder = Path(path)
+    if (folder / "chat_template.jinja").is_file() or (folder / "chat_template.json").is_file():
+        return True
+    config = folder / "tokenizer_config.json"
+    return config.is_file() and bool(json.loads(config.read_text(encoding="utf-8")).get("chat_template"))

@@ -84,11 +84,18 @@ def compose_message(ex: Exception, config_name: str, overrides: list[str]) -> st
 
 def user_message(ex: BaseException, config_name: str, overrides: list[str]) -> str | None:
     """What to print for a user error (one or two lines naming the key or file and the fix), else None."""
+    from hydra.errors import InstantiationException
+
+    from remid.config.targets import TargetKeyError
     from remid.data.readers import DataFormatError
     from remid.data.schema import InvalidRecordsError
     from remid.llm.client import NoAnswerError
     from remid.validation import ConfigError
 
+    if isinstance(ex, InstantiationException) and ex.__cause__ is not None:  # a target's own user error
+        message = user_message(ex.__cause__, config_name, overrides)
+        key = str(ex).rpartition("full_key: ")[2].strip()
+        return f"{key}: {message}" if message and "full_key: " in str(ex) else message
     if isinstance(ex, ModuleNotFoundError) and ex.name:
         top = ex.name.split(".")[0]
         return f"{ex.name} is not installed and this command needs it: {INSTALL.get(top, f'pip install {top}')}"
@@ -96,7 +103,7 @@ def user_message(ex: BaseException, config_name: str, overrides: list[str]) -> s
         lines = str(ex).splitlines()
         return (f"{lines[0]} {lines[1].strip() if len(lines) > 1 else ''}\n"
                 "  every problem: python -m remid.data.validate FILE (or data.skip_invalid=true)")
-    if isinstance(ex, (ConfigError, DataFormatError, FileNotFoundError, NoAnswerError)):
+    if isinstance(ex, (ConfigError, DataFormatError, FileNotFoundError, NoAnswerError, TargetKeyError)):
         return str(ex)
     try:
         return compose_message(ex, config_name, overrides)

@@ -33,7 +33,7 @@ from remid.estimators.matrices import save_matrices
 from remid.estimators.remi import SubsetScores
 from remid.estimators.scoring import CachedScorer
 from remid.generation.base import SamplingParams
-from remid.methods.rpm import RPMSpec, rpm_spec
+from remid.methods.rpm import RPMSpec, configured_sampling, folder_decoding, has_chat_template, rpm_spec
 from remid.methods.rpm_responses import rpm_entropies, rpm_responses
 from remid.models.loading import load_model, model_fingerprint, resolve_model_path
 from remid.plan import before_launch
@@ -41,7 +41,7 @@ from remid.progress import progress_bar
 from remid.results import METRICS, EvaluationResults, ModelResults, metric_names
 from remid.run.common import build_logger, closing_wandb
 from remid.tables import estimator_records, significant_differences, table_records
-from remid.validation import ConfigError, check_choice
+from remid.validation import ConfigError, check_choice, check_int
 
 log = logging.getLogger(__name__)
 
@@ -102,14 +102,28 @@ def _response_cache(cfg: DictConfig, rpm: RPMSpec) -> tuple[Path, JsonlCache, Sa
     path = resolve_model_path(rpm.model)
     cache = JsonlCache(Path(cfg.paths.cache_dir) / "responses" / f"{model_fingerprint(path)}-{generator_dtype(cfg)}.jsonl")
     sampling = SamplingParams(**{**OmegaConf.to_container(cfg.generation.sampling, resolve=True),
+                                 **own_decoding(cfg, rpm, path),
                                  **({"max_new_tokens": rpm.max_new_tokens} if rpm.max_new_tokens else {})},
                               stop=rpm.stop)
     return path, cache, sampling
 
 
+def own_decoding(cfg: DictConfig, rpm: RPMSpec, path: str) -> dict:
+    """A plain checkpoint's (not a train run's) own generation_config.json decoding, where the config sets none."""
+    if rpm.method != "-":
+        return {}
+    return {k: v for k, v in folder_decoding(path).items() if k not in configured_sampling(cfg)}
+
+
 def responses_of(cfg: DictConfig, rpm: RPMSpec, subsets, progress) -> dict[str, list[str]]:
     """The RPM's responses through the configured generator and sampling, cached under ``paths.cache_dir``."""
     path, cache, sampling = _response_cache(cfg, rpm)
+    if rpm.method == "-":
+        log.info("%s: prompted %s; decoding temperature=%g top_p=%g repetition_penalty=%g (%s)", rpm.label,
+                 "through its chat template" if has_chat_template(path) else "as plain text (no chat template)",
+                 sampling.temperature, sampling.top_p, sampling.repetition_penalty,
+                 ", ".join(f"{k} from its generation_config.json" for k in own_decoding(cfg, rpm, path))
+                 or "generation.sampling")
     # Loaded on the first miss, prompting as the RPM's run did (model.chat_template).
     generator = functools.cache(lambda: instantiate(cfg.generation.generator)(path, chat_template=rpm.chat_template))
     out = rpm_responses(rpm, subsets, cache, sampling, generator, cfg.data.max_prompt_tokens, progress)
@@ -173,6 +187,10 @@ def evaluate(cfg: DictConfig) -> EvaluationResults | None:
     """Evaluate every RPM in ``cfg.rpms`` on ``cfg.shift.subsets``; write results to ``cfg.run_dir``."""
     if before_launch(cfg, evaluation=True):  # plan=true: print the plan of each phase and stop
         return None
+    split = cfg.data.get("eval_split", "test")
+    check_choice(split, ("test", "dev"), "data.eval_split")
+    check_int(cfg.seed, "seed", "0")
+    check_choice(cfg.analyses.get("h_hat", "rpm"), ("rpm", "estimator"), "analyses.h_hat")
     run_dir = Path(cfg.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     specs = ([str(Path(cfg.paths.runs_dir) / m / cfg.model.name) for m in cfg.methods] if cfg.get("methods")
@@ -182,9 +200,12 @@ def evaluate(cfg: DictConfig) -> EvaluationResults | None:
     for spec in specs:
         check_trained(cfg, spec)
     rpms = [rpm_spec(spec) for spec in specs]
-    for rpm in rpms:
-        resolve_model_path(rpm.model)  # fail now, not after the estimator is prepared
-    split = cfg.data.get("eval_split", "test")
+    for rpm in rpms:  # fail now, not after the estimator is prepared
+        try:
+            resolve_model_path(rpm.model)
+        except FileNotFoundError as ex:
+            raise FileNotFoundError(f"rpms: {ex}; give a train run folder (python train.py writes "
+                                    f"{cfg.paths.runs_dir}/<method>/<model>), a checkpoint folder or a hub id") from ex
     subsets = select_subsets(load_samples(cfg.data.source, cfg.data.skip_invalid), cfg.shift.subsets,
                              cfg.data.eval_limit, split, cfg.data.get("dedupe_goldens", True))
     total = sum(map(len, subsets.values()))
@@ -194,7 +215,6 @@ def evaluate(cfg: DictConfig) -> EvaluationResults | None:
         with progress_bar(total=total, desc="reasoning r = f_R(x)", unit="sample") as bar:
             reasoning = {name: estimator.reasoning(s, bar.update) for name, s in subsets.items()}
     an = cfg.analyses
-    check_choice(an.get("h_hat", "rpm"), ("rpm", "estimator"), "analyses.h_hat")
     ctx = EvaluationContext(
         subsets, estimator.scorer, seed=cfg.seed, divergence=an.divergence, bound=an.bound,
         divergence_estimator=an.divergence_estimator, judge=instantiate(cfg.judge) if an.judge else None,

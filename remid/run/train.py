@@ -26,6 +26,19 @@ def last_checkpoint(run_dir: Path) -> Path | None:
     return path if path.exists() else None
 
 
+def check_checkpoint_kind(cfg: DictConfig) -> None:
+    """A ``checkpoints/last.ckpt`` written by the other kind of trainer (DeepSpeed writes a directory of shards,
+    the others one file) can be neither resumed nor replaced by this one: fail before any weights load."""
+    ckpt = last_checkpoint(Path(cfg.run_dir))
+    strategy = cfg.trainer.get("strategy")
+    target = strategy.get("_target_", "") if isinstance(strategy, DictConfig) else str(strategy or "")
+    if ckpt is None or ckpt.is_dir() == ("deepspeed" in str(target).lower()):
+        return
+    raise ConfigError(f"{ckpt} was written by {'a DeepSpeed' if ckpt.is_dir() else 'a non-DeepSpeed'} trainer; this "
+                      f"trainer cannot {'resume' if cfg.resume else 'replace'} it: train with that trainer, or into "
+                      "another folder (run_dir=... or paths.runs_dir=...)")
+
+
 def training_dtype(cfg: DictConfig) -> str:
     """The precision weights are loaded in for training.
 
@@ -105,8 +118,10 @@ def train(cfg: DictConfig) -> dict[str, float]:
         check_targets(cfg.get(key), key)
     check_trainer(cfg.trainer)  # trainer.max_steps=abc fails here, before any weights load
     check_int(cfg.data.get("train_limit"), "data.train_limit", "64")
+    check_int(cfg.seed, "seed", "0")
     if before_launch(cfg):  # plan=true: print the memory / step-time plan and stop; a GPU plan that cannot fit stops
         return {}
+    check_checkpoint_kind(cfg)
     L.seed_everything(cfg.seed, workers=True)
     run_dir = Path(cfg.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
