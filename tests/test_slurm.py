@@ -68,6 +68,19 @@ def cluster(tmp_path_factory):
         assert left.stdout.strip() == "", f"daemons left running: {left.stdout}"
 
 
+@pytest.fixture(autouse=True)
+def no_job_left_behind(request):
+    """Each test gets an empty queue: jobs an earlier test left (a requeued or dependent job) would hold the
+    node's CPUs and keep a later job pending."""
+    yield
+    if "cluster" not in request.fixturenames:
+        return
+    env = request.getfixturevalue("cluster")
+    subprocess.run(["scancel", "--user", os.environ.get("USER") or "root"], env=env, capture_output=True, timeout=30)
+    wait_for(lambda: not subprocess.run(["squeue", "-h"], env=env, capture_output=True, text=True,
+                                        timeout=30).stdout.strip(), "an empty queue after the test", timeout=120)
+
+
 @pytest.mark.slow
 @pytest.mark.slurm
 def test_a_multirun_submits_real_slurm_jobs_and_each_run_records_its_config(cluster, tmp_path):
