@@ -342,3 +342,14 @@ def test_claims_are_the_paired_tests_of_the_saved_matrices(hydra_ctx, runs_dir, 
     (label, method), = [(k, v) for k, v in claims.items() if "OOD mean" in k]
     assert method["value"] == pytest.approx(method_gap(base, sft, n_boot=50)["value"])
     assert "| user - character (all 2 RPMs) |" in (out / "claims.md").read_text()
+
+
+@pytest.mark.parametrize("analysis", ["calibration", "claims"])
+def test_an_analysis_of_the_full_matrices_with_sampled_negatives_fails_before_any_work(hydra_ctx, tmp_path, analysis):
+    from remid.validation import ConfigError
+
+    cfg = hydra_ctx("evaluate", [f"paths.runs_dir={tmp_path}", f"run_dir={tmp_path / 'out'}", "logger=none",
+                                 "estimator.negatives=16", f"analyses.{analysis}=true"])
+    with pytest.raises(ConfigError, match=f"analyses.{analysis}=true needs the full N x N matrices"):
+        evaluate(cfg)
+    assert not (tmp_path / "out").exists()  # nothing written, nothing trained

@@ -170,8 +170,6 @@ def check_trained(cfg: DictConfig, spec: str) -> None:
 def calibrate_estimator(run_dir: Path, scores: dict[str, SubsetScores], model: ModelResults, seed: int,
                         form: str, reasoning: bool = True) -> None:
     """analyses.calibration=true: the known-answer check of the estimator on its cached reference matrices."""
-    if any(s.logp_ref is None for s in scores.values()):
-        raise ValueError("analyses.calibration=true needs the full N x N matrices: set estimator.negatives=null")
     cal = write_calibration(run_dir, {k: s.logp_ref for k, s in scores.items()},
                             {k: e.informative for k, e in model.subsets.items()}, seed, form,
                             metric_names(reasoning))
@@ -191,6 +189,9 @@ def evaluate(cfg: DictConfig) -> EvaluationResults | None:
     check_choice(split, ("test", "dev"), "data.eval_split")
     check_int(cfg.seed, "seed", "0")
     check_choice(cfg.analyses.get("h_hat", "rpm"), ("rpm", "estimator"), "analyses.h_hat")
+    for analysis in ("calibration", "claims"):  # both read every RPM's full N x N matrices
+        if cfg.analyses.get(analysis) and cfg.estimator.get("negatives") is not None:
+            raise ConfigError(f"analyses.{analysis}=true needs the full N x N matrices: set estimator.negatives=null")
     run_dir = Path(cfg.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     specs = ([str(Path(cfg.paths.runs_dir) / m / cfg.model.name) for m in cfg.methods] if cfg.get("methods")
