@@ -66,6 +66,18 @@ def _root_logging_restored():
     root.setLevel(level)
 
 
+@pytest.fixture(autouse=True)
+def _environment_restored():
+    """Library code writes os.environ in-process (Lightning's SLURMEnvironment sets MASTER_ADDR and MASTER_PORT
+    when asked for them, remid.run.cli sets HYDRA_FULL_ERROR): each test gets the environment back as it was, so
+    no later test or subprocess inherits them (a MASTER_ADDR=gpu01 left behind hung a later two-rank SLURM job)."""
+    environ = dict(os.environ)
+    yield
+    if os.environ != environ:
+        os.environ.clear()
+        os.environ.update(environ)
+
+
 @pytest.fixture
 def hydra_ctx():
     """``compose(config_name, overrides)`` for one test."""

@@ -82,6 +82,19 @@ def test_evaluate_bad_values_are_one_line(monkeypatch, capsys, tmp_path):
         assert not (tmp_path / "cache").exists()  # found before the estimator reasoned or scored anything
 
 
+def test_failures_in_the_same_second_keep_a_folder_each(tmp_path):
+    from remid.run.cli import mark_failed
+
+    run_dir = tmp_path / "evaluate" / "2026-12-07_15-29-53"
+    for n in range(3):  # three evaluations that fail within one second share Hydra's folder name
+        run_dir.mkdir(parents=True)
+        (run_dir / "evaluate.log").write_text(f"attempt {n}\n")
+        mark_failed(OmegaConf.create({"run_dir": str(run_dir)}), f"error {n}")
+    names = sorted(p.name for p in run_dir.parent.iterdir())
+    assert names == [run_dir.name + s for s in (".failed", ".failed-2", ".failed-3")]
+    assert [(run_dir.parent / n / "error.txt").read_text() for n in names] == [f"error {n}\n" for n in range(3)]
+
+
 def test_evaluate_a_missing_rpm_folder_says_what_rpms_takes(monkeypatch, capsys, tmp_path):
     code, err = cli(monkeypatch, capsys, "evaluate.py", "logger=none", f"rpms=[{tmp_path}/nowhere]", runs=tmp_path)
     assert code == 1 and "does not exist" in short(err)[0] and "give a train run folder" in short(err)[0]

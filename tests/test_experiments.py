@@ -41,6 +41,9 @@ RECIPES = {
     "sweep_tiny": [("sweep", ["models=[tiny_qwen3,tiny_llama]", "methods=[sft,rl]", "emi=true",
                               'train_overrides=["data.train_limit=256"]', 'evaluate_overrides=["data.eval_limit=32"]',
                               "name=tiny"])],
+    "paper_table20": [("sweep", [f"methods=[{','.join(TABLE20)}]", 'train_overrides=["data.train_limit=128"]',
+                                 'evaluate_overrides=["data.eval_limit=24", "analyses.claims=true"]',
+                                 "name=paper_table20", "paths.runs_dir='${oc.env:REMID_RUNS,runs}/paper_table20'"])],
     "smollm2_world": [("sweep", [
         "models=[smollm2_135m]", "methods=[sft]", "emi=false",
         'train_overrides=["data.train_limit=64", "trainer.max_epochs=1", "+method.datamodule.val_limit=16", '

@@ -149,16 +149,14 @@ def test_sweep_jobs_on_slurm_take_their_own_trainers_resources(tmp_path, monkeyp
 @pytest.fixture
 def isolated_world(monkeypatch):
     """A Trainer built under a SLURM world sets Lightning's process-wide rank (rank 5 here: every later
-    rank-zero-only write, such as the CSV logger's, would be skipped) and may export distributed variables:
-    put both back after the test."""
+    rank-zero-only write, such as the CSV logger's, would be skipped): put it back after the test (the
+    distributed variables it exports are put back by conftest's ``_environment_restored``)."""
     from lightning.fabric.utilities.rank_zero import rank_zero_only as fabric_rank
     from lightning.pytorch.utilities.rank_zero import rank_zero_only as trainer_rank
 
-    environ, ranks = dict(os.environ), (getattr(fabric_rank, "rank", 0), getattr(trainer_rank, "rank", 0))
+    ranks = (getattr(fabric_rank, "rank", 0), getattr(trainer_rank, "rank", 0))
     yield monkeypatch
     fabric_rank.rank, trainer_rank.rank = ranks
-    os.environ.clear()
-    os.environ.update(environ)
 
 
 def test_deepspeed_trainer_takes_its_multi_node_world_from_slurm(isolated_world):

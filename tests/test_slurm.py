@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from subprocess_runs import weights
+from subprocess_runs import LAUNCH_VARS, weights
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "slurm-local.sh"
@@ -50,13 +50,31 @@ def logged_steps(metrics: Path) -> list[int]:
     return [int(r["step"]) for r in csv.DictReader(metrics.open()) if r.get("train/loss")]
 
 
+def submit(cluster: dict, args: list[str], runs: Path, env: dict, timeout: float = 400) -> subprocess.CompletedProcess:
+    """``python *args`` (a command that submits SLURM jobs and waits on them); past ``timeout`` it fails with what
+    SLURM says of the queue and the node, and the tails of the jobs' logs, instead of a bare TimeoutExpired."""
+    try:
+        return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired as ex:
+        queue = subprocess.run(["squeue", "-o", "%i %T %r %M %N"], env=cluster, capture_output=True, text=True).stdout
+        node = scontrol(cluster, "show", "node")
+        logs = "".join(f"--- {p}\n{p.read_text(errors='replace')[-1500:]}\n"
+                       for p in sorted(runs.glob("**/.submitit/*/*_log.*")))
+        out = (ex.stdout or b"").decode(errors="replace")[-1500:] if isinstance(ex.stdout, bytes) else (ex.stdout or "")
+        pytest.fail(f"timed out after {timeout:.0f} s\nqueue:\n{queue}\nnode:\n{node}\nsubmitter:\n{out[-1500:]}\n"
+                    f"job logs:\n{logs[-6000:]}")
+
+
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     if os.geteuid() != 0 and not shutil.which("slurmctld"):
         pytest.fail("the SLURM tests need root (to install slurm-wlm and munge) or SLURM installed: "
                     "run scripts/slurm-local.sh up once as root")
     state = tmp_path_factory.mktemp("slurm")
-    env = {**os.environ, "REMID_SLURM_DIR": str(state), "REMID_SLURM_PORT": "6837"}
+    # no launcher variables from this process: sbatch exports the submitter's environment to every job
+    env = {**{k: v for k, v in os.environ.items() if k not in LAUNCH_VARS}, "REMID_SLURM_DIR": str(state),
+           "REMID_SLURM_PORT": "6837"}
     up = subprocess.run(["bash", str(SCRIPT), "up"], env=env, capture_output=True, text=True, timeout=180)
     assert up.returncode == 0, up.stdout[-2000:] + up.stderr[-2000:]
     env["SLURM_CONF"] = str(state / "slurm.conf")
@@ -86,11 +104,10 @@ def no_job_left_behind(request):
 def test_a_multirun_submits_real_slurm_jobs_and_each_run_records_its_config(cluster, tmp_path):
     runs = tmp_path / "runs"
     env = {**cluster, "HF_HUB_OFFLINE": "1", "WANDB_MODE": "offline", "OMP_NUM_THREADS": "1"}
-    done = subprocess.run(
-        [sys.executable, "train.py", "-m", "hydra/launcher=slurm", "hydra.launcher.partition=local",
-         "hydra.launcher.cpus_per_task=1", "hydra.launcher.gpus_per_node=0", "hydra.launcher.timeout_min=10",
-         "model=tiny_qwen3,tiny_llama", "trainer.max_steps=2", "data.train_limit=16", "logger=csv",
-         f"paths.runs_dir={runs}"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=400)
+    done = submit(cluster, ["train.py", "-m", "hydra/launcher=slurm", "hydra.launcher.partition=local",
+                            "hydra.launcher.cpus_per_task=1", "hydra.launcher.gpus_per_node=0",
+                            "hydra.launcher.timeout_min=10", "model=tiny_qwen3,tiny_llama", "trainer.max_steps=2",
+                            "data.train_limit=16", "logger=csv", f"paths.runs_dir={runs}"], runs, env)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     for model in ("tiny_qwen3", "tiny_llama"):
         run = runs / "sft" / model
@@ -222,12 +239,11 @@ def test_a_two_task_slurm_job_trains_zero2_over_gloo_with_ranks_from_slurm(clust
     """``--ntasks=2`` on one node (tasks per node from ``trainer.devices``): SLURM starts both ranks, Lightning's
     SLURMEnvironment (the GPU configs' ``cluster_plugins``) reads them; Lightning starts no process of its own."""
     runs = tmp_path / "runs"
-    done = subprocess.run(
-        [sys.executable, "train.py", "-m", *LAUNCHER, "trainer=deepspeed_zero2_cpu",
-         "+trainer.plugins._target_=remid.strategies.cluster_plugins", "data.train_limit=8", "model.batch_size=2",
-         "trainer.max_steps=2", "+trainer.limit_val_batches=0", "logger=csv", "trainer.enable_progress_bar=false",
-         f"paths.runs_dir={runs}"], cwd=ROOT, env={**cluster, **QUIET, "DS_ACCELERATOR": "cpu"},
-        capture_output=True, text=True, timeout=400)
+    done = submit(cluster, ["train.py", "-m", *LAUNCHER, "trainer=deepspeed_zero2_cpu",
+                            "+trainer.plugins._target_=remid.strategies.cluster_plugins", "data.train_limit=8",
+                            "model.batch_size=2", "trainer.max_steps=2", "+trainer.limit_val_batches=0", "logger=csv",
+                            "trainer.enable_progress_bar=false", f"paths.runs_dir={runs}"],
+                  runs, {**cluster, **QUIET, "DS_ACCELERATOR": "cpu"})
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     folder = next(d for d in (runs / "multirun").glob("*/.submitit/*") if d.name.isdigit())
     shown = wait_for(lambda: job_in_state(cluster, folder.name, "COMPLETED"), "the job COMPLETED", 90)

@@ -5,10 +5,12 @@ or ``remid.models.logprobs.token_logprobs`` -> ``remid.methods.grpo.to_completio
 (GRPOCore.loss's path, rollouts given as random tokens), backward, and a torch AdamW step, under autocast for
 ``bf16-mixed``. Peak memory: on CUDA ``torch.cuda.max_memory_allocated`` (every tensor the caching allocator
 handed out); on CPU the process's peak resident set (``VmHWM``) minus its resident set before the model
-existed, in a fresh process (``python -m remid.plan.measure``), since the high-water mark cannot be reset; a
-warm-up step at 8 tokens a sequence runs first, so lazily imported code and first-call set-up are in the baseline.
-Tensors above glibc's mmap threshold are mapped and unmapped whole, so RSS follows them; what the RSS figure adds
-beyond tensors (allocator slack, kernels' scratch) is part of the error it reports.
+existed, in a fresh process (``python -m remid.plan.measure``); a warm-up step at 8 tokens a sequence runs first,
+so lazily imported code and first-call set-up are in the baseline, and the high-water mark is reset after it.
+glibc's mmap threshold is pinned at 64 KiB (``pin_allocator``), so every tensor above it is mapped and unmapped
+whole and RSS follows tensors on any CPU; what the RSS figure adds beyond tensors (allocator slack, kernels'
+scratch) is part of the error it reports. CPU step times are taken under that pinned allocator, slower than a
+run's.
 """
 
 from __future__ import annotations
@@ -115,6 +117,30 @@ def rss_bytes() -> int:
         return int(f.read().split()[1]) * resource.getpagesize()
 
 
+def pin_allocator(threshold: int = 64 * 2**10) -> None:
+    """Make glibc map every block above ``threshold`` bytes on its own and unmap it when freed. By default glibc
+    raises its mmap threshold as large blocks are freed (up to 32 MiB) and serves later tensors from memory it kept
+    resident, so how far RSS follows tensors depended on the allocation history (one CPU's kernels, not another's)."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    libc.mallopt(-3, threshold)  # M_MMAP_THRESHOLD
+    libc.mallopt(-1, threshold)  # M_TRIM_THRESHOLD: free heap tops are given back too
+
+
+def reset_peak_rss() -> bool:
+    """Reset this process's ``VmHWM`` to its resident set now (``/proc/self/clear_refs``, Linux 4.0+)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
 def peak_rss_bytes() -> int:
     """This process's peak resident set: ``VmHWM`` of its own address space. Not ``ru_maxrss``: Linux carries that
     over ``execve`` from the forking parent, so a measurement started from a large process (a long test session)
@@ -130,6 +156,7 @@ def measure(kind: str, spec: str, sequences: int, prompt: int, response: int, pr
             device: str = "cpu", steps: int = 1) -> dict:
     """Peak bytes and seconds of ``steps`` steps (the first builds Adam's states) at these shapes."""
     if device == "cpu":  # lazy imports and first-call kernel set-up grow RSS: run them before the baseline
+        pin_allocator()
         warm, arch = random_model(spec, device)
         step(kind, warm, batch(arch.vocab, 8, 8, 4), torch.optim.AdamW(warm.parameters()), precision)
         del warm
@@ -139,6 +166,7 @@ def measure(kind: str, spec: str, sequences: int, prompt: int, response: int, pr
         base = torch.cuda.memory_allocated()
     else:
         base = rss_bytes()
+        reset_peak_rss()  # the warm-up's peak is not this step's
     model, arch = random_model(spec, device)
     packed = batch(arch.vocab, sequences, prompt, response)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-5)

@@ -158,12 +158,17 @@ def discard_stub(cfg: DictConfig, attempt: Path | None) -> None:
 
 
 def mark_failed(cfg: DictConfig, message: str) -> None:
-    """A failed evaluation: its folder (no results.json) becomes ``<time>.failed`` holding ``error.txt``."""
+    """A failed evaluation: its folder (no results.json) becomes ``<time>.failed`` (``.failed-2``, ... after
+    an earlier failure in the same second) holding ``error.txt``."""
     run_dir = Path(cfg.run_dir)
     if not run_dir.is_dir() or (run_dir / "results.json").exists():
         return
     (run_dir / "error.txt").write_text(message + "\n")
-    run_dir.rename(run_dir.with_name(run_dir.name + ".failed"))
+    target, n = run_dir.with_name(run_dir.name + ".failed"), 1
+    while target.exists():  # an earlier failure in the same second keeps its folder
+        n += 1
+        target = run_dir.with_name(f"{run_dir.name}.failed-{n}")
+    run_dir.rename(target)
 
 
 def hydra_main(task: Callable[[DictConfig], object], config_name: str, kind: str = "train",

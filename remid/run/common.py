@@ -41,3 +41,30 @@ def closing_wandb():
 
             if wandb.run is not None:
                 wandb.finish()
+
+
+def code_version() -> str:
+    """The git commit remid runs from (``<sha>``, ``<sha>-dirty`` when tracked files differ from it), or remid's
+    package version outside a git checkout: the stamp of every table a recipe writes."""
+    import subprocess
+    from importlib.metadata import version
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                             timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return f"remid {version('remid')}"
+    return sha + ("-dirty" if dirty else "")
+
+
+def command_line(script: str) -> str:
+    """``python <script> <overrides>`` of the running Hydra job (the command that made its outputs), or just
+    ``python <script>`` outside one."""
+    from hydra.core.hydra_config import HydraConfig
+
+    overrides = list(HydraConfig.get().overrides.task) if HydraConfig.initialized() else []
+    return " ".join(["python", script, *(f"'{o}'" if any(c in o for c in " []\"'") else o for o in overrides)])

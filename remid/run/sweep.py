@@ -248,7 +248,9 @@ class Sweep:
 def sweep(cfg: DictConfig) -> dict:
     """Run the sweep of ``cfg`` (conf/sweep.yaml); returns ``{"report", "results", "emi_results", "failures"}``."""
     from remid.analysis.report import build_report
+    from remid.run.common import code_version, command_line
 
+    commit = code_version()  # before the jobs run: the code that made the numbers
     state = Sweep(cfg)
     state.root.mkdir(parents=True, exist_ok=True)
     results, emi = [], []
@@ -264,7 +266,8 @@ def sweep(cfg: DictConfig) -> dict:
     results, emi = [r for r in results if r], [r for r in emi if r]
     about = {"models": list(cfg.models), "methods": list(cfg.methods), "train_overrides": list(cfg.train_overrides),
              "evaluate_overrides": list(cfg.evaluate_overrides), "remi_overrides": list(cfg.remi_overrides),
-             "emi": bool(cfg.emi), "emi_overrides": list(cfg.emi_overrides), "sweep_dir": str(state.root)}
+             "emi": bool(cfg.emi), "emi_overrides": list(cfg.emi_overrides), "sweep_dir": str(state.root),
+             "commit": commit, "command": command_line("sweep.py")}
     (state.root / "sweep.json").write_text(json.dumps({**about, "results": results, "emi_results": emi,
                                                        "failures": state.failures}, indent=2), encoding="utf-8")
     report_dir = state.root / "report"
