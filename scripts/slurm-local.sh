@@ -9,11 +9,19 @@
 # CPUs (at least 2) and memory as `slurmd -C` reports them, one partition `local`. SLURM runs as root here (SlurmUser=root), as
 # its daemons need; jobs run as the user who submits them. No accounting database: sacct is unavailable, and
 # `scontrol show job` keeps finished jobs for MinJobAge (10 min). Ports: REMID_SLURM_PORT (6817) and the next.
+# REMID_SLURM_NODES=2 (or more): that many nodes instead, remid-n1, remid-n2, ..., each a slurmd in a network
+# namespace of its own (address REMID_SLURM_SUBNET.11, .12, ... on a bridge where slurmctld listens at .1) with its own
+# hostname, the host's CPUs shared out among them; /etc/hosts gets their names (lines tagged with this state
+# folder, removed by `down`). Jobs on two nodes then reach each other only over those addresses, as on a cluster.
 set -euo pipefail
 
 STATE=${REMID_SLURM_DIR:-${TMPDIR:-/tmp}/remid-slurm}
 CONF=$STATE/slurm.conf
 PORT=${REMID_SLURM_PORT:-6817}
+NODES=${REMID_SLURM_NODES:-1}
+SUBNET=${REMID_SLURM_SUBNET:-10.77.0}
+BRIDGE=remid-br
+TAG="# remid-slurm $STATE"
 export SLURM_CONF=$CONF
 
 die() { echo "slurm-local: $*" >&2; exit 1; }
@@ -39,9 +47,16 @@ write_conf() {
   if (( cpus < min )); then
     node=$(sed -E "s/ CPUs=[0-9]+ / CPUs=$min /; s/ Boards=[0-9]+ SocketsPerBoard=[0-9]+ CoresPerSocket=[0-9]+ ThreadsPerCore=[0-9]+/ Boards=1 SocketsPerBoard=1 CoresPerSocket=$min ThreadsPerCore=1/" <<<"$node")
   fi
+  local ctld=$host nodes=$host spool=$STATE/spool/d pidfile=$STATE/run/slurmd.pid logfile=$STATE/log/slurmd.log
+  if (( NODES > 1 )); then  # one line for all nodes, each with its share of the host's CPUs (at least one)
+    local share=$(( cpus / NODES > 0 ? cpus / NODES : 1 ))
+    ctld="$host($SUBNET.1)" nodes="remid-n[1-$NODES]" spool="$STATE/spool/%n" pidfile="$STATE/run/slurmd-%n.pid"
+    logfile="$STATE/log/slurmd-%n.log"
+    node=$(sed -E "s/^NodeName=[^ ]+/NodeName=$nodes NodeAddr=$SUBNET.[11-$((10 + NODES))]/; s/ CPUs=[0-9]+ / CPUs=$share /; s/ Boards=[0-9]+ SocketsPerBoard=[0-9]+ CoresPerSocket=[0-9]+ ThreadsPerCore=[0-9]+/ Boards=1 SocketsPerBoard=1 CoresPerSocket=$share ThreadsPerCore=1/" <<<"$node")
+  fi
   cat >"$CONF" <<EOF
 ClusterName=remid-local
-SlurmctldHost=$host
+SlurmctldHost=$ctld
 SlurmctldPort=$PORT
 SlurmdPort=$((PORT + 1))
 SlurmUser=root
@@ -64,22 +79,62 @@ MinJobAge=600
 KillWait=5
 SchedulerParameters=bf_interval=1
 StateSaveLocation=$STATE/spool/ctld
-SlurmdSpoolDir=$STATE/spool/d
+SlurmdSpoolDir=$spool
 SlurmctldPidFile=$STATE/run/slurmctld.pid
-SlurmdPidFile=$STATE/run/slurmd.pid
+SlurmdPidFile=$pidfile
 SlurmctldLogFile=$STATE/log/slurmctld.log
-SlurmdLogFile=$STATE/log/slurmd.log
+SlurmdLogFile=$logfile
 $node
-PartitionName=local Nodes=$host Default=YES MaxTime=INFINITE State=UP
+PartitionName=local Nodes=$nodes Default=YES MaxTime=INFINITE State=UP
 EOF
 }
 
-node_state() { sinfo -h -o %t 2>/dev/null | head -1; }
+# The nodes' states, comma-separated when they differ: "idle" only when every node is idle.
+node_state() { sinfo -h -N -o %t 2>/dev/null | sort -u | paste -sd, -; }
+
+slurmd_pids() {  # the pid file of each slurmd
+  if (( NODES > 1 )); then for i in $(seq "$NODES"); do echo "$STATE/run/slurmd-remid-n$i.pid"; done
+  else echo "$STATE/run/slurmd.pid"; fi
+}
+
+network_up() {  # the bridge, one namespace per node on it, their names in /etc/hosts
+  command -v ip >/dev/null || die "REMID_SLURM_NODES=$NODES needs iproute2 (apt-get install iproute2)"
+  ip link show "$BRIDGE" >/dev/null 2>&1 && die "the bridge $BRIDGE exists: another multi-node cluster is up (down it first)"
+  ip link add "$BRIDGE" type bridge
+  ip addr add "$SUBNET.1/24" dev "$BRIDGE"
+  ip link set "$BRIDGE" up
+  for i in $(seq "$NODES"); do
+    ip netns add "remid-n$i"
+    ip link add "remid-v$i" type veth peer name "remid-p$i"
+    ip link set "remid-p$i" netns "remid-n$i"
+    ip link set "remid-v$i" master "$BRIDGE" up
+    ip netns exec "remid-n$i" ip addr add "$SUBNET.$((10 + i))/24" dev "remid-p$i"
+    ip netns exec "remid-n$i" ip link set "remid-p$i" up
+    ip netns exec "remid-n$i" ip link set lo up
+    echo "$SUBNET.$((10 + i)) remid-n$i $TAG" >>/etc/hosts
+  done
+}
+
+network_down() {
+  for i in $(seq "$NODES"); do ip netns del "remid-n$i" 2>/dev/null || true; done  # takes its veth pair along
+  ip link del "$BRIDGE" 2>/dev/null || true
+  if grep -qF "$TAG" /etc/hosts; then
+    grep -vF "$TAG" /etc/hosts >"$STATE/hosts.tmp" || true
+    cat "$STATE/hosts.tmp" >/etc/hosts && rm -f "$STATE/hosts.tmp"
+  fi
+}
+
+start_slurmd() {
+  if (( NODES == 1 )); then slurmd -f "$CONF"; return; fi
+  for i in $(seq "$NODES"); do  # nsenter, not `ip netns exec`: that remounts /sys, hiding the cgroup tree from slurmd
+    nsenter --net="/run/netns/remid-n$i" unshare --uts sh -c "hostname remid-n$i && exec slurmd -f '$CONF'"
+  done
+}
 
 up() {
   [[ $(id -u) == 0 ]] || die "run as root (sudo $0 up): slurmd and munged need it"
   install_packages
-  if alive "$STATE/run/slurmctld.pid" && alive "$STATE/run/slurmd.pid"; then
+  if alive "$STATE/run/slurmctld.pid" && alive "$(slurmd_pids | head -1)"; then
     echo "slurm-local: already up ($CONF)"; echo "export SLURM_CONF=$CONF"; return
   fi
   down quiet
@@ -89,11 +144,12 @@ up() {
   [[ -s $STATE/munge/munge.key ]] || mungekey -c -k "$STATE/munge/munge.key"
   chmod 400 "$STATE/munge/munge.key"
   write_conf
+  if (( NODES > 1 )); then network_up; fi
   munged --force --socket="$STATE/munge/munge.socket" --key-file="$STATE/munge/munge.key" \
     --pid-file="$STATE/run/munged.pid" --log-file="$STATE/log/munged.log" --seed-file="$STATE/munge/munged.seed" \
     2>>"$STATE/log/munged.log"
   slurmctld -f "$CONF" -c   # -c: a clean controller state (job ids from 1, no job of an earlier cluster)
-  slurmd -f "$CONF"
+  start_slurmd
   local state=""
   for _ in $(seq 100); do
     state=$(node_state)
@@ -101,7 +157,7 @@ up() {
     sleep 0.3
   done
   if [[ $state != idle* ]]; then
-    tail -5 "$STATE/log/slurmctld.log" "$STATE/log/slurmd.log" >&2 || true
+    tail -5 "$STATE"/log/slurmctld.log "$STATE"/log/slurmd*.log >&2 || true
     down quiet
     die "the node did not come up idle (state '${state:-none}'); logs in $STATE/log"
   fi
@@ -124,9 +180,10 @@ down() {
     scancel --full $(squeue -h -o %i) 2>/dev/null || true   # jobs first: their slurmstepd exit with them
     for _ in $(seq 50); do [[ -z $(squeue -h -t R,CG -o %i 2>/dev/null) ]] && break; sleep 0.2; done
   fi
-  stop "$STATE/run/slurmd.pid"
+  for file in $(slurmd_pids); do stop "$file"; done
   stop "$STATE/run/slurmctld.pid"
   stop "$STATE/run/munged.pid"
+  if (( NODES > 1 )); then network_down; fi
   [[ ${1:-} == quiet ]] || echo "slurm-local: down (logs in $STATE/log)"
 }
 
