@@ -165,14 +165,20 @@ up() {
   echo "export SLURM_CONF=$CONF"
 }
 
-stop() {  # stop the daemon whose pid file is $1: SIGTERM, then SIGKILL after 10 s
-  local file=$1 pid
-  alive "$file" || { rm -f "$file"; return 0; }
-  pid=$(cat "$file")
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-  kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
-  rm -f "$file"
+stop() {  # stop the daemons whose pid files are given, together: SIGTERM, then SIGKILL after 10 s
+  local file pids=()
+  for file in "$@"; do
+    if alive "$file"; then pids+=("$(cat "$file")"); fi
+  done
+  (( ${#pids[@]} )) && kill "${pids[@]}" 2>/dev/null || true
+  for _ in $(seq 50); do
+    local left=0 pid
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && left=1; done
+    (( left )) || break
+    sleep 0.2
+  done
+  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true; done
+  rm -f "$@"
 }
 
 down() {
@@ -180,7 +186,7 @@ down() {
     scancel --full $(squeue -h -o %i) 2>/dev/null || true   # jobs first: their slurmstepd exit with them
     for _ in $(seq 50); do [[ -z $(squeue -h -t R,CG -o %i 2>/dev/null) ]] && break; sleep 0.2; done
   fi
-  for file in $(slurmd_pids); do stop "$file"; done
+  stop $(slurmd_pids)   # every slurmd at once, then the controller, then munged
   stop "$STATE/run/slurmctld.pid"
   stop "$STATE/run/munged.pid"
   if (( NODES > 1 )); then network_down; fi
