@@ -51,7 +51,7 @@ def submit(cluster: dict, args: list[str], runs: Path, env: dict, timeout: float
         node = scontrol(cluster, "show", "node")
         logs = "".join(f"--- {p}\n{p.read_text(errors='replace')[-1500:]}\n"
                        for p in sorted(runs.glob("**/.submitit/*/*_log.*")))
-        out = (ex.stdout or b"").decode(errors="replace")[-1500:] if isinstance(ex.stdout, bytes) else (ex.stdout or "")
+        out = ex.stdout.decode(errors="replace") if isinstance(ex.stdout, bytes) else (ex.stdout or "")
         pytest.fail(f"timed out after {timeout:.0f} s\nqueue:\n{queue}\nnode:\n{node}\nsubmitter:\n{out[-1500:]}\n"
                     f"job logs:\n{logs[-6000:]}")
 

@@ -16,7 +16,6 @@ import argparse
 import json
 import re
 import shutil
-import sys
 from pathlib import Path
 
 from remid.atomic import write_text_atomic
@@ -93,4 +92,4 @@ def main(argv: list[str] | None = None) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(0 if main() else 1)
+    main()

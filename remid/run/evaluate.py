@@ -97,15 +97,16 @@ def _limit(value) -> str:
     return "null" if value is None else str(value)
 
 
-def _response_cache(cfg: DictConfig, rpm: RPMSpec) -> tuple[Path, JsonlCache, SamplingParams]:
-    """The RPM's checkpoint, its response cache and the sampling its responses are generated (and keyed) with."""
+def _response_cache(cfg: DictConfig, rpm: RPMSpec) -> tuple[Path, JsonlCache, SamplingParams, dict]:
+    """The RPM's checkpoint, its response cache, the sampling its responses are generated (and keyed) with, and
+    the part of that sampling taken from the checkpoint's own generation_config.json (``own_decoding``)."""
     path = resolve_model_path(rpm.model)
     cache = JsonlCache(Path(cfg.paths.cache_dir) / "responses" / f"{model_fingerprint(path)}-{generator_dtype(cfg)}.jsonl")
-    sampling = SamplingParams(**{**OmegaConf.to_container(cfg.generation.sampling, resolve=True),
-                                 **own_decoding(cfg, rpm, path),
+    own = own_decoding(cfg, rpm, path)
+    sampling = SamplingParams(**{**OmegaConf.to_container(cfg.generation.sampling, resolve=True), **own,
                                  **({"max_new_tokens": rpm.max_new_tokens} if rpm.max_new_tokens else {})},
                               stop=rpm.stop)
-    return path, cache, sampling
+    return path, cache, sampling, own
 
 
 def own_decoding(cfg: DictConfig, rpm: RPMSpec, path: str) -> dict:
@@ -117,12 +118,12 @@ def own_decoding(cfg: DictConfig, rpm: RPMSpec, path: str) -> dict:
 
 def responses_of(cfg: DictConfig, rpm: RPMSpec, subsets, progress) -> dict[str, list[str]]:
     """The RPM's responses through the configured generator and sampling, cached under ``paths.cache_dir``."""
-    path, cache, sampling = _response_cache(cfg, rpm)
+    path, cache, sampling, own = _response_cache(cfg, rpm)
     if rpm.method == "-":
         log.info("%s: prompted %s; decoding temperature=%g top_p=%g repetition_penalty=%g (%s)", rpm.label,
                  "through its chat template" if has_chat_template(path) else "as plain text (no chat template)",
                  sampling.temperature, sampling.top_p, sampling.repetition_penalty,
-                 ", ".join(f"{k} from its generation_config.json" for k in own_decoding(cfg, rpm, path))
+                 ", ".join(f"{k} from its generation_config.json" for k in own)
                  or "generation.sampling")
     # Loaded on the first miss, prompting as the RPM's run did (model.chat_template).
     generator = functools.cache(lambda: instantiate(cfg.generation.generator)(path, chat_template=rpm.chat_template))
@@ -134,7 +135,7 @@ def responses_of(cfg: DictConfig, rpm: RPMSpec, subsets, progress) -> dict[str, 
 
 def entropies_of(cfg: DictConfig, rpm: RPMSpec, subsets) -> dict:
     """The RPM's own entropies along its cached responses (theorem 3.4's H_hat), cached per pair."""
-    path, cache, sampling = _response_cache(cfg, rpm)
+    path, cache, sampling, _ = _response_cache(cfg, rpm)
     model, tokenizer = load_model(str(path), chat_template=rpm.chat_template)
     scorer = CachedScorer(model, tokenizer, JsonlCache(Path(cfg.paths.cache_dir) / "entropies" /
                                                       f"{model_fingerprint(path)}-float32.jsonl"),
