@@ -2,7 +2,7 @@
 
 from omegaconf import DictConfig
 
-from remid.bench.build import build_bench
+from remid.rpgbench.build import build_bench
 from remid.run.cli import hydra_main
 
 

@@ -22,12 +22,12 @@ import time
 
 import torch
 
+from remid.core.prompts import policy_prompt
+from remid.core.reasoning import extract_core_features, rule_based_reasoning
 from remid.data.readers import by_subset, load_samples
-from remid.estimators.reasoner import extract_core_features, rule_based_reasoning
 from remid.models.chat import context_text, encode
 from remid.models.loading import load_model
 from remid.models.logprobs import cross_logprobs, gather_logprobs, pack, reduce_logprobs, sequence_logprobs
-from remid.prompts import policy_prompt
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ weights cost what trained ones cost: the same matmuls, the same KV caches. Measu
 
 1. SFT and GRPO optimizer steps in bf16-mixed (float32 weights and AdamW, bf16 autocast: what trainer=gpu runs)
    at the Qwen3-1.7B shape, through remid.plan.measure.step (remid.models.logprobs.token_logprobs,
-   remid.methods.sft's loss, remid.losses.grpo_loss); tokens/s and peak memory (torch.cuda.max_memory_allocated)
+   remid.training.methods.sft's loss, remid.training.losses.grpo.grpo_loss); tokens/s and peak memory (torch.cuda.max_memory_allocated)
    against remid.plan. GRPO also times its rollout: ``generate`` of prompts x 8 completions.
 2. R-EMI scoring at the Qwen3-8B shape in bf16 for the paper's table 14 workload (1,500 samples, 1,000 sampled
    negatives; ~22 min on one A100 in the paper): the reasoning generator's traces (one batch of ``batch`` prompts

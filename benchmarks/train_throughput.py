@@ -51,15 +51,15 @@ import torch
 from side_by_side import Clock, Measured, Row, alternate, load_line, peak_note, pooled, quiet, spread
 from torch.utils.data import DataLoader
 
-from remid.data.datamodule import SFTDataModule
-from remid.data.prompt_data import PromptDataModule
+from remid.core.prompts import rpm_prompt
 from remid.data.readers import by_subset, load_samples
-from remid.data.tasks import rpm_example
-from remid.methods.grpo import GRPOModule
-from remid.methods.sft import SFTModule
 from remid.models.chat import context_text, encode_context, encode_pair, fit_prompt, split_boundary
 from remid.models.loading import load_model
-from remid.prompts import rpm_prompt
+from remid.training.data.datamodule import SFTDataModule
+from remid.training.data.prompt_data import PromptDataModule
+from remid.training.data.tasks import rpm_example
+from remid.training.methods.rl import GRPOModule
+from remid.training.methods.sft import SFTModule
 
 LR_SFT, LR_GRPO = 1e-4, 1e-6
 

@@ -22,13 +22,13 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 import torch  # noqa: E402
 import vllm_parity as vp  # noqa: E402
 
+from remid.core.prompts import RESPONSE_CLOSE, policy_prompt, reasoning_prompt, rpm_prompt  # noqa: E402
+from remid.core.reasoning import extract_core_features, rule_based_reasoning  # noqa: E402
 from remid.data.readers import by_subset, load_samples  # noqa: E402
-from remid.estimators.reasoner import extract_core_features, rule_based_reasoning  # noqa: E402
 from remid.generation.base import SamplingParams  # noqa: E402
 from remid.generation.hf import HFGenerator  # noqa: E402
 from remid.models.chat import context_text, encode_context, encode_response, fit_prompt  # noqa: E402
 from remid.models.loading import load_model  # noqa: E402
-from remid.prompts import RESPONSE_CLOSE, policy_prompt, reasoning_prompt, rpm_prompt  # noqa: E402
 
 MAX_PROMPT = 1024
 STOP = (RESPONSE_CLOSE,)
@@ -119,7 +119,7 @@ def brevity(prompts, completions, **columns) -> list[float]:
 def sync(hf, gen, contexts, greedy_before: list[list[int]], steps: int = 3, prompts: int = 4,
          generations: int = 8) -> dict:
     """GRPO steps on the transformers policy from vLLM rollouts, each followed by ``sync_weights``."""
-    from remid.methods.grpo import GRPOCore
+    from remid.training.methods.rl import GRPOCore
 
     policy = hf.model
     core = GRPOCore({"brevity": {"fn": brevity}}, num_generations=generations, max_new_tokens=32, stop=STOP)

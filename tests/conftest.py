@@ -149,7 +149,7 @@ def method_runs(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def tiny_qwen3() -> str:
-    from remid.models.tiny import tiny_model_path
+    from remid.tiny.models import tiny_model_path
 
     return str(tiny_model_path("qwen3"))
 
@@ -197,8 +197,8 @@ def byte_level_bpe(kind: str, texts: list[str]):
 @pytest.fixture(scope="session")
 def bpe_tokenizers(mini_samples):
     """``{"qwen": ..., "llama": ...}`` trained on every template rendered with its response for a few samples."""
-    from remid.estimators.reasoner import rule_based_reasoning
-    from remid.prompts import direct_prompt, policy_prompt, reasoning_prompt, rpm_prompt
+    from remid.core.prompts import direct_prompt, policy_prompt, reasoning_prompt, rpm_prompt
+    from remid.core.reasoning import rule_based_reasoning
 
     texts = []
     for sample in mini_samples[::40]:
@@ -309,7 +309,7 @@ def openai_server():
 
 def bench_overrides(root: Path, name: str) -> list[str]:
     """build_bench overrides for a small build on the first 3 shipped personas, writing under root/name."""
-    from remid.bench.seeds import shipped
+    from remid.rpgbench.seeds import shipped
 
     seeds = root / "personas.jsonl"
     if not seeds.exists():

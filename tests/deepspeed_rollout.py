@@ -14,12 +14,12 @@ from functools import partial
 
 import lightning as L
 
-from remid.data.datamodule import SFTDataModule
-from remid.data.tasks import rpm_example
 from remid.generation.base import SamplingParams
 from remid.generation.hf import HFGenerator
-from remid.methods.sft import SFTModule
-from remid.strategies import CPUDeepSpeedStrategy, gathered_for_generation
+from remid.training.data.datamodule import SFTDataModule
+from remid.training.data.tasks import rpm_example
+from remid.training.methods.sft import SFTModule
+from remid.training.strategies import CPUDeepSpeedStrategy, gathered_for_generation
 
 CONTEXTS = ["<Character> Ada Lovelace\n<User> Tell me about engines.\n<Agent Response>", "Hello there, friend"]
 

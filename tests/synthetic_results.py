@@ -7,8 +7,8 @@ import math
 
 import numpy as np
 
-from remid.data.schema import EVAL_SUBSETS
-from remid.results import EvaluationResults, ModelResults, SubsetEstimate
+from remid.core.schema import EVAL_SUBSETS
+from remid.evaluation.results import EvaluationResults, ModelResults, SubsetEstimate
 
 # Paper table 20, Qwen3-4B SFT row (ID, G. S. C. J. K., L. F. T. G., T. W.); its Avg. is -0.057. LABELS: remid's
 # column labels for them (the paper's "G." and "T." each name two subsets).

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from remid.bench import parse
-from remid.bench.build import build_bench
-from remid.bench.seeds import SeedError, load_contexts, load_personas
-from remid.cache import JsonlCache
+from remid.core.cache import JsonlCache
+from remid.core.schema import EVAL_SUBSETS
 from remid.data import validate
 from remid.data.readers import by_subset, load_samples
-from remid.data.schema import EVAL_SUBSETS
 from remid.llm import JSONAnswerError
+from remid.rpgbench import parse
+from remid.rpgbench.build import build_bench
+from remid.rpgbench.seeds import SeedError, load_contexts, load_personas
 
 OUTPUTS = ("rpgbench.json", "provenance.jsonl", "stats.md", "rejects.jsonl")
 
@@ -191,7 +191,7 @@ def test_interrupted_build_resumes_to_the_identical_files(bench_cfg, reference, 
 def test_retrieval_hook_feeds_the_refinement(bench_cfg, tmp_path):
     passages = tmp_path / "passages.json"
     passages.write_text(json.dumps({"Nikola Tesla": "Tesla held some 300 patents."}), encoding="utf-8")
-    cfg = bench_cfg("r", "+bench.retrieval._target_=remid.bench.retrieval.JsonRetriever", f"+bench.retrieval.path={passages}")
+    cfg = bench_cfg("r", "+bench.retrieval._target_=remid.rpgbench.retrieval.JsonRetriever", f"+bench.retrieval.path={passages}")
     data = json.loads(read(build_bench(cfg)["out"]))
     tesla = [r for rows in data.values() for r in rows if r["agent_character"]["character_name"] == "Nikola Tesla"]
     assert tesla and all("300 patents" in r["agent_character"]["character_background"] for r in tesla)
@@ -218,7 +218,7 @@ def test_evaluate_runs_on_a_built_benchmark(hydra_ctx, tmp_path):
 
 
 def test_retriever_rejects_a_file_that_is_not_a_name_map(tmp_path):
-    from remid.bench.retrieval import JsonRetriever
+    from remid.rpgbench.retrieval import JsonRetriever
 
     path = tmp_path / "passages.json"
     path.write_text('["Tesla"]', encoding="utf-8")

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from remid.bench.build import build_bench
+from remid.core.schema import EVAL_SUBSETS
 from remid.data.readers import by_subset, load_samples
-from remid.data.schema import EVAL_SUBSETS
+from remid.rpgbench.build import build_bench
 
 ROOT = Path(__file__).resolve().parents[1]
 LINES = {"english": "Line {i} on {h}, as you said.", "german": "Zeile {i} über {h}, wie du sagst.",

@@ -2,9 +2,9 @@
 
 import pytest
 
-from remid.estimators.reasoner import rule_based_reasoning
+from remid.core.prompts import direct_prompt, policy_prompt, reasoning_prompt, rpm_prompt
+from remid.core.reasoning import rule_based_reasoning
 from remid.models.chat import context_text, encode, encode_context, encode_pair
-from remid.prompts import direct_prompt, policy_prompt, reasoning_prompt, rpm_prompt
 
 TEMPLATES = {
     "table21_rpm": lambda s: (rpm_prompt(s), s.golden_response),
@@ -60,7 +60,7 @@ def test_bos_is_prepended_once_where_the_tokenizer_adds_it(bpe_tokenizers, mini_
 
 
 def test_verify_checks_the_joint_tokenization_independently(bpe_tokenizers, mini_samples):
-    from remid.verify import tokenize_entry, tolerance
+    from remid.evaluation.verify import tokenize_entry, tolerance
 
     tok = bpe_tokenizers["llama"]
     sample = mini_samples[0]

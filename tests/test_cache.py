@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from remid.cache import JsonlCache, cache_key
+from remid.core.cache import JsonlCache, cache_key
 
 
 def test_put_and_get_across_reopen(tmp_path):

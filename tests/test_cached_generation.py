@@ -6,13 +6,13 @@ import json
 
 import pytest
 
-from remid.atomic import atomic_write, write_text_atomic
-from remid.cache import JsonlCache, cache_key
+from remid.core.atomic import atomic_write, write_text_atomic
+from remid.core.cache import JsonlCache, cache_key
+from remid.core.prompts import rpm_prompt
 from remid.generation.base import SamplingParams
 from remid.generation.cached import generate_cached
 from remid.generation.hf import HFGenerator
 from remid.models.chat import context_text, fit_prompt
-from remid.prompts import rpm_prompt
 
 GREEDY = SamplingParams(max_new_tokens=6)
 

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from remid.data.readers import load_samples, select_subsets
-from remid.methods.rpm import rpm_spec
+from remid.evaluation.rpm import rpm_spec
 from remid.run.evaluate import responses_of
 
 

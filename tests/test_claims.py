@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from remid.analysis.claims import family_gap, method_gap, summarize_draws
-from remid.data.schema import EVAL_SUBSETS, SHIFT_FAMILIES
+from remid.core.schema import EVAL_SUBSETS, SHIFT_FAMILIES
 from remid.estimators.club import club_mi
 
 N = 32

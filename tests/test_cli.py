@@ -59,7 +59,7 @@ def test_train_user_errors_are_one_or_two_lines(monkeypatch, capsys, tmp_path, a
 
 
 def test_full_error_shows_the_exception(monkeypatch, capsys, tmp_path):
-    from remid.validation import ConfigError
+    from remid.core.validation import ConfigError
 
     with pytest.raises(ConfigError, match="max_steps"):
         cli(monkeypatch, capsys, "train.py", *TINY, "trainer.max_steps=abc", runs=tmp_path, full_error=True)

@@ -176,8 +176,8 @@ def test_authors_negatives_sets_the_authors_form_and_verify_recomputes_in_it(hyd
     from remid.estimators.build import check_estimator_config
     from remid.estimators.matrices import save_matrices
     from remid.estimators.remi import SubsetScores
-    from remid.results import EvaluationResults, ModelResults
-    from remid.verify import verify
+    from remid.evaluation.results import EvaluationResults, ModelResults
+    from remid.evaluation.verify import verify
 
     assert hydra_ctx("evaluate", []).estimator.club_form == "paper"
     cfg = hydra_ctx("evaluate", ["experiment=authors_negatives"])

@@ -56,7 +56,7 @@ def test_evaluate_composes(hydra_ctx, estimator, generation):
 
 
 def test_shift_subsets_are_known(hydra_ctx):
-    from remid.data.schema import EVAL_SUBSETS
+    from remid.core.schema import EVAL_SUBSETS
 
     for option in options("shift"):
         cfg = hydra_ctx("evaluate", [f"shift={option}"])
@@ -180,9 +180,9 @@ def test_every_shipped_target_keyword_is_valid(hydra_ctx):
 def test_callbacks_come_from_the_group_and_logger_null_turns_logging_off(hydra_ctx, tmp_path):
     from lightning.pytorch.callbacks import LearningRateMonitor, ModelCheckpoint
 
-    from remid.methods.base import HFExport
-    from remid.progress import LogFriendlyProgressBar
+    from remid.core.progress import LogFriendlyProgressBar
     from remid.run.common import build_callbacks, build_logger
+    from remid.training.methods.base import HFExport
 
     cfg = hydra_ctx("train", ["logger=csv", "callbacks.model_checkpoint.every_n_train_steps=7"])
     OmegaConf.resolve(cfg)

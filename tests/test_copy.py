@@ -6,12 +6,12 @@ import math
 import pytest
 import torch
 
+from remid.core.prompts import policy_prompt
 from remid.estimators.copy import CopyMixture, copy_mixture
+from remid.evaluation.verify import copy_by_hand
 from remid.models.chat import context_text, encode
 from remid.models.loading import load_model
 from remid.models.logprobs import cross_logprobs, sequence_logprobs
-from remid.prompts import policy_prompt
-from remid.verify import copy_by_hand
 
 
 @pytest.fixture(scope="module")

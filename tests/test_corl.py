@@ -13,8 +13,8 @@ import math
 import pytest
 import torch
 
-from remid.methods.corl import CoRLModule
-from remid.methods.phases import ROLES, PhasedAdamW, corl_schedule, phase_steps
+from remid.corl.module import CoRLModule
+from remid.corl.phases import ROLES, PhasedAdamW, corl_schedule, phase_steps
 from remid.run.train import train
 
 # 4 samples, 2 a batch: 2 optimizer steps a phase; [sft_reasoner, sft_policy, grpo_reasoner, grpo_policy] = 8 steps.
@@ -58,7 +58,7 @@ def _rows(path) -> list[dict]:
 
 @pytest.mark.slow
 def test_a_run_stopped_inside_its_schedule_says_so(compose_ctx, tmp_path, caplog):
-    with caplog.at_level(logging.WARNING, logger="remid.methods.corl"):
+    with caplog.at_level(logging.WARNING, logger="remid.corl.module"):
         train(compose_ctx("train", [*TINY, f"paths.runs_dir={tmp_path}", "trainer.max_steps=1"]))
     assert "CoRL stopped in phase 1/4 (sft_reasoner, step 1 of 2) at trainer.max_steps=1" in caplog.text
     assert "raise trainer.max_steps to 8" in caplog.text
@@ -141,11 +141,11 @@ def tiny_policy():
 
 
 def test_reasoning_reward_is_the_live_policys_summed_logprob_of_y(tiny_policy, mini_samples):
-    from remid.estimators.reasoner import extract_core_features, rule_based_reasoning
+    from remid.core.prompts import policy_prompt
+    from remid.core.reasoning import extract_core_features, rule_based_reasoning
     from remid.models.chat import encode_pair
     from remid.models.logprobs import sequence_logprobs
-    from remid.prompts import policy_prompt
-    from remid.rewards import ReasoningReward
+    from remid.training.rewards.base import ReasoningReward
 
     model, tok = tiny_policy
     samples = mini_samples[:2]
@@ -162,10 +162,10 @@ def test_reasoning_reward_is_the_live_policys_summed_logprob_of_y(tiny_policy, m
 
 
 def test_policy_reward_is_the_capped_ratio_of_table_19_probabilities(tiny_policy, mini_samples):
+    from remid.core.prompts import MATCH_TARGET, corl_match_prompt
     from remid.models.chat import encode_pair
     from remid.models.logprobs import sequence_logprobs
-    from remid.prompts import MATCH_TARGET, corl_match_prompt
-    from remid.rewards import PolicyReward
+    from remid.training.rewards.base import PolicyReward
 
     model, tok = tiny_policy
     sample, r = mini_samples[0], "Warm, curious, close to the user's hobbies."
@@ -190,9 +190,9 @@ def test_sft_initialisation_reads_the_teachers_traces_from_the_artefact(compose_
     """The estimator's SFT methods learn whatever trace file the prepare step wrote (a real teacher's as well)."""
     from hydra.utils import instantiate
 
-    from remid.methods.artefacts import write_jsonl
     from remid.models.loading import load_tokenizer
     from remid.run.train import run_prepare_steps
+    from remid.training.methods.artefacts import write_jsonl
 
     cfg = compose_ctx("train", [f"method={method}", f"paths.runs_dir={tmp_path}", "data.train_limit=4",
                                 "method.datamodule.val_limit=2"])
@@ -222,9 +222,9 @@ def test_two_lora_adapters_on_one_frozen_base(tmp_path, mini_samples):
     """shared_base: each module is an adapter of one base; a step of one moves only its adapter; export merges it."""
     from transformers import AutoModelForCausalLM
 
-    from remid.data.prompt_data import PromptBatch
-    from remid.estimators.reasoner import rule_based_reasoning
-    from remid.prompts import reasoning_prompt
+    from remid.core.prompts import reasoning_prompt
+    from remid.core.reasoning import rule_based_reasoning
+    from remid.training.data.prompt_data import PromptBatch
 
     rewards = {"rewards": {"constant": {"fn": constant_reward}}}
     module = CoRLModule("tiny:qwen3", lora={"r": 4, "lora_alpha": 8, "target_modules": ["q_proj", "v_proj"]},
@@ -297,7 +297,7 @@ def test_evaluate_with_the_corl_estimator(compose_ctx, corl_run, tmp_path):
 
 @pytest.mark.slow
 def test_table_1_ablation_in_one_command(compose_ctx, corl_run, tmp_path):
-    from remid.analysis.ablation import ablation
+    from remid.corl.ablation import ablation
 
     runs = corl_run["runs"]
     train(compose_ctx("train", ["method=sft_direct", f"paths.runs_dir={runs}", "logger=none", "data.train_limit=4",

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from remid.data.mini import corpus
+from remid.tiny import corpus
 
 SEP = "\x00"
 
@@ -48,7 +48,7 @@ def test_no_test_golden_response_or_dialogue_occurs_in_the_corpus(docs):
 
 @pytest.mark.slow
 def test_the_leak_check_can_fail(docs):
-    from remid.data.mini import generate
+    from remid.tiny import generate
 
     sample = generate.build()["OOD1Test"][3]
     turns = [next(iter(t.values())) for t in sample["dialogue_context"]]
@@ -71,8 +71,8 @@ def test_corpus_covers_six_languages_and_fictional_characters(docs):
 def test_corpus_is_deterministic_and_matches_the_shipped_bases(docs):
     again = list(corpus.documents(200))
     assert again == docs[:200]
-    from remid.data.datamodule import CorpusDataModule
-    from remid.models.pretrained import manifest
+    from remid.tiny.pretrained import manifest
+    from remid.training.data.datamodule import CorpusDataModule
 
     for arch in ("qwen3", "llama"):
         record = manifest(arch)

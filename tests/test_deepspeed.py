@@ -1,4 +1,4 @@
-"""DeepSpeed ZeRO-2/3 on CPU: real two-process ``train.py`` runs over gloo (``remid.strategies``).
+"""DeepSpeed ZeRO-2/3 on CPU: real two-process ``train.py`` runs over gloo (``remid.training.strategies``).
 
 Each run launches ``python train.py ... trainer=deepspeed_zero{2,3}_cpu``; Lightning starts the second
 process by re-running the command under Hydra. The very first run on a machine also compiles
@@ -88,8 +88,8 @@ def test_zero3_rollouts_from_the_model_being_trained(tmp_path, tiny_qwen3):
 
 
 def test_gathering_is_a_no_op_without_zero3(tmp_path, tiny_qwen3):
-    from remid.methods.sft import SFTModule
-    from remid.strategies import gathered_for_generation, gathered_parameters, is_zero3_partitioned
+    from remid.training.methods.sft import SFTModule
+    from remid.training.strategies import gathered_for_generation, gathered_parameters, is_zero3_partitioned
 
     module = SFTModule(model_path=tiny_qwen3)  # no trainer, no DeepSpeed: nothing to gather
     before = {k: v.clone() for k, v in module.state_dict().items()}

@@ -8,9 +8,8 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
+from remid.core.schema import EVAL_SUBSETS, SHIFT_FAMILIES
 from remid.data.readers import select_subsets
-from remid.data.schema import EVAL_SUBSETS, SHIFT_FAMILIES
-from remid.embeddings import CharNgramEmbedder
 from remid.estimators.divergence import (
     COMPONENTS,
     LN2,
@@ -21,6 +20,7 @@ from remid.estimators.divergence import (
     representation_jsd,
     response_divergence,
 )
+from remid.models.embeddings import CharNgramEmbedder
 
 ESTIMATORS = ("representation", "classifier")
 FAMILY_COMPONENT = {"user": "user", "character": "character", "dialogue": "dialogue"}

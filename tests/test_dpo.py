@@ -11,14 +11,14 @@ import pytest
 import torch
 from lightning.pytorch.loggers import CSVLogger
 
-from remid.data.preference import PreferenceDataModule, read_pairs
 from remid.data.readers import DataFormatError, by_subset, load_samples
-from remid.methods.dpo import DPOModule
+from remid.training.data.preference import PreferenceDataModule, read_pairs
+from remid.training.methods.dpo import DPOModule
 
 
 @pytest.fixture(scope="module")
 def pairs_file(tmp_path_factory):
-    """Rows as ``remid.methods.rejections.collect_rejections`` writes them."""
+    """Rows as ``remid.training.methods.rejections.collect_rejections`` writes them."""
     samples = by_subset(load_samples())["id_train"][:6]
     path = tmp_path_factory.mktemp("dpo") / "pairs.jsonl"
     path.write_text("".join(json.dumps({"sample_id": s.sample_id, "sample": s.to_record(), "chosen": s.golden_response,

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from remid.embedding_cache import CachedEmbedder
-from remid.embeddings import (
+from remid.models.embedding_cache import CachedEmbedder
+from remid.models.embeddings import (
     CharNgramEmbedder,
     LMMeanPoolEmbedder,
     SentenceTransformerEmbedder,
@@ -34,7 +34,7 @@ def assert_unit_rows(vectors: np.ndarray, n: int) -> None:
 def language_pool(mini_samples):
     """``(input texts, persona texts, language labels)``: 8 samples of each of the six languages."""
     from remid.data.readers import by_subset
-    from remid.methods.icl import input_text
+    from remid.training.methods.icl import input_text
 
     groups = by_subset(mini_samples)
     samples = [(s, lang) for subset, lang in LANGUAGES.items() for s in groups[subset][:8]]
@@ -83,7 +83,7 @@ def test_char_ngram_shapes_unit_rows_and_determinism():
 
 def test_char_ngram_is_the_same_in_another_process():
     """No use of Python's salted ``hash``: a fresh interpreter with another hash seed gives the same bits."""
-    code = ("from remid.embeddings import CharNgramEmbedder; import hashlib; "
+    code = ("from remid.models.embeddings import CharNgramEmbedder; import hashlib; "
             f"print(hashlib.sha256(CharNgramEmbedder().encode({TEXTS!r}).tobytes()).hexdigest())")
     env = {"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)

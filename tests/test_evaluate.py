@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from omegaconf import OmegaConf
 
+from remid.evaluation.verify import verify
 from remid.run.evaluate import evaluate, prepare_estimator
 from remid.run.train import checkpoint_step, last_checkpoint, train
-from remid.verify import verify
 
 SHIPPED_RPM = "rpms=['tiny:qwen3']"  # a shipped model as the RPM: errors found before any training
 SMALL = ["logger=none", "data.train_limit=48", "trainer.max_epochs=1", "model.batch_size=8",
@@ -76,7 +76,7 @@ def test_evaluate_two_subsets_writes_results_and_recomputable_matrices(hydra_ctx
 
 @pytest.mark.slow
 def test_the_copy_component_is_rescored_by_hand(hydra_ctx, runs_dir, tmp_path):
-    """estimator.copy mixes the policy with the context's n-gram copy distribution; remid.verify recomputes
+    """estimator.copy mixes the policy with the context's n-gram copy distribution; remid.evaluation.verify recomputes
     both parts independently (plain transformers + a naive copy count) and agrees entry by entry."""
     plain = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path / "plain", "estimator.copy.weight=0"))
     mixed = evaluate(eval_cfg(hydra_ctx, runs_dir, tmp_path, "estimator.save_matrices=true",
@@ -346,7 +346,7 @@ def test_claims_are_the_paired_tests_of_the_saved_matrices(hydra_ctx, runs_dir, 
 
 @pytest.mark.parametrize("analysis", ["calibration", "claims"])
 def test_an_analysis_of_the_full_matrices_with_sampled_negatives_fails_before_any_work(hydra_ctx, tmp_path, analysis):
-    from remid.validation import ConfigError
+    from remid.core.validation import ConfigError
 
     cfg = hydra_ctx("evaluate", [f"paths.runs_dir={tmp_path}", f"run_dir={tmp_path / 'out'}", "logger=none",
                                  "estimator.negatives=16", f"analyses.{analysis}=true"])

@@ -14,12 +14,12 @@ CORL_TINY = [
     "method.module.epochs_per_phase=1", "method.module.lr=${model.rl_lr}", "method.module.reasoner.max_new_tokens=320",
     "method.module.reasoning.max_new_tokens=320", "method.module.policy.max_new_tokens=96",
 ]
-_FMT = "{fn: {_target_: remid.authors_rewards.%s, _partial_: true}, weight: 1.0}"
+_FMT = "{fn: {_target_: remid.corl.authors_rewards.%s, _partial_: true}, weight: 1.0}"
 AUTHORS_CORL = [
     "method=corl", "+method.prepare.traces.extra_samples=${method.datamodule.samples}", "method.prepare.traces.train_limit=0",
-    "method.module.reasoner.rewards.reasoning.fn._target_=remid.authors_rewards.ExpMeanReasoningReward",
+    "method.module.reasoner.rewards.reasoning.fn._target_=remid.corl.authors_rewards.ExpMeanReasoningReward",
     "+method.module.reasoner.rewards.format=" + _FMT % "reasoning_format_reward",
-    "+method.module.reasoner.rewards.length={fn: {_target_: remid.authors_rewards.CoreFeatureLengthReward}, weight: 1.0}",
+    "+method.module.reasoner.rewards.length={fn: {_target_: remid.corl.authors_rewards.CoreFeatureLengthReward}, weight: 1.0}",
     "+method.module.policy.rewards.format=" + _FMT % "response_format_reward",
     "method.module.policy.rewards.match.fn.reduction=mean",
     "+method.datamodule.samples={_target_: remid.data.readers.test_records, source: ${data.source}, n: 1000, seed: 42}",

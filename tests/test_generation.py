@@ -11,11 +11,11 @@ import types
 import pytest
 import torch
 
+from remid.core.prompts import rpm_prompt
 from remid.generation.base import Generator, SamplingParams
 from remid.generation.hf import HFGenerator
 from remid.models.chat import context_text
 from remid.models.loading import load_model
-from remid.prompts import rpm_prompt
 
 
 def engine_module(model, tok) -> types.ModuleType:

@@ -13,7 +13,7 @@ from lightning.pytorch.callbacks import ModelCheckpoint
 from lightning.pytorch.loggers import CSVLogger
 from omegaconf import OmegaConf
 
-from remid.data.prompt_data import PromptDataModule
+from remid.training.data.prompt_data import PromptDataModule
 
 
 def length_reward(prompts, completions, **columns):
@@ -28,13 +28,13 @@ def flaky_reward(prompts, completions, **columns):
 
 
 MODULE = {
-    "_target_": "remid.methods.grpo.GRPOModule", "_partial_": True, "lr": 1e-3, "warmup_ratio": 0.0,
+    "_target_": "remid.training.methods.rl.GRPOModule", "_partial_": True, "lr": 1e-3, "warmup_ratio": 0.0,
     "num_generations": 4, "max_new_tokens": 12, "stop": ["</Agent Response>"], "beta": 0.04,
     "loss_type": "dapo", "max_prompt_tokens": 192, "generation_batch_size": 8,
     "rewards": {
         "length": {"fn": {"_target_": f"{__name__}.length_reward", "_partial_": True}, "weight": 1.0},
         "flaky": {"fn": {"_target_": f"{__name__}.flaky_reward", "_partial_": True}, "weight": 0.5},
-        "match": {"fn": {"_target_": "remid.rewards.MatchProbabilityReward", "model_spec": "tiny:qwen3",
+        "match": {"fn": {"_target_": "remid.training.rewards.base.MatchProbabilityReward", "model_spec": "tiny:qwen3",
                          "max_prompt_tokens": 192}, "weight": 1.0},
     },
 }
@@ -98,11 +98,11 @@ def test_grpo_resumes_from_its_checkpoint(tmp_path):
 
 
 def test_complete_returns_what_generate_returns_with_the_sampled_ids(mini_samples):
+    from remid.core.prompts import rpm_prompt
     from remid.generation.base import SamplingParams
     from remid.generation.hf import HFGenerator
     from remid.models.chat import context_text, fit_prompt
     from remid.models.loading import load_model
-    from remid.prompts import rpm_prompt
 
     model, tok = load_model("tiny:qwen3")
     generator = HFGenerator(model, tok, batch_size=2)

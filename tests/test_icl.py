@@ -7,12 +7,19 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from remid.core.prompts import rpm_prompt
+from remid.core.schema import Turn
 from remid.data.readers import by_subset
-from remid.data.schema import Turn
-from remid.embeddings import CharNgramEmbedder, LMMeanPoolEmbedder
-from remid.methods.icl import ICLIndex, ICLPrompter, build_icl_run, build_index, icl_prompt, input_text
 from remid.models.chat import context_text, encode_context, fit_prompt
-from remid.prompts import rpm_prompt
+from remid.models.embeddings import CharNgramEmbedder, LMMeanPoolEmbedder
+from remid.training.methods.icl import (
+    ICLIndex,
+    ICLPrompter,
+    build_icl_run,
+    build_index,
+    icl_prompt,
+    input_text,
+)
 
 
 @pytest.fixture(scope="module")

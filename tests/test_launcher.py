@@ -12,7 +12,7 @@ import pytest
 import torch
 from omegaconf import OmegaConf, open_dict
 
-from remid.strategies import cluster_plugins
+from remid.training.strategies import cluster_plugins
 
 ROOT = Path(__file__).resolve().parents[1]
 CONF = str(ROOT / "conf")
@@ -99,7 +99,7 @@ def test_cluster_plugins_read_slurm_only_under_srun(monkeypatch):
 def test_gpu_trainer_configs_carry_num_nodes_and_the_slurm_plugin():
     for trainer in ("gpu", "deepspeed_zero2", "deepspeed_zero3"):
         cfg = compose_with_hydra("train", [f"trainer={trainer}", "trainer.num_nodes=3"])
-        assert cfg.trainer.num_nodes == 3 and cfg.trainer.plugins._target_ == "remid.strategies.cluster_plugins"
+        assert cfg.trainer.num_nodes == 3 and cfg.trainer.plugins._target_ == "remid.training.strategies.cluster_plugins"
     assert compose_with_hydra("train", []).trainer.num_nodes == 1
 
 

@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 from omegaconf import OmegaConf
 
-from remid.data import tasks
-from remid.data.datamodule import SFTDataModule
+from remid.core.prompts import rpm_prompt
 from remid.models.chat import context_text, encode_context, fit_prompt
 from remid.models.loading import load_tokenizer
-from remid.prompts import rpm_prompt
+from remid.training.data import tasks
+from remid.training.data.datamodule import SFTDataModule
 
 CONF = Path(__file__).resolve().parents[1] / "conf"
 SFT_METHODS = {"sft": tasks.rpm_example, "sft_direct": tasks.direct_example, "sft_policy": tasks.policy_example,
@@ -26,7 +26,7 @@ def test_no_target_of_the_mini_benchmark_loses_its_eos(method, mini_samples, tok
     """max_target >= UTF-8 bytes + EOS for every target: no byte-level BPE (Qwen, Llama, tiny) can exceed it."""
     max_target = OmegaConf.load(CONF / "method" / f"{method}.yaml").method.datamodule.max_target
     longest = 0
-    from remid.estimators.reasoner import rule_based_reasoning
+    from remid.core.reasoning import rule_based_reasoning
 
     for sample in mini_samples:
         columns = {"trace": rule_based_reasoning(sample)} if method in ("sft_policy", "sft_reasoner") else {}

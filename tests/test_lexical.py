@@ -66,7 +66,7 @@ def test_the_estimator_table_shows_the_floor_and_marks_a_weaker_estimator():
     from synthetic_results import results
 
     from remid.analysis.summary import uninformative_warnings
-    from remid.tables import estimator_table_markdown
+    from remid.evaluation.tables import estimator_table_markdown
 
     res = results()
     for name, est in res.models[0].subsets.items():
@@ -86,7 +86,7 @@ def test_the_estimator_table_shows_the_floor_and_marks_a_weaker_estimator():
 def test_equal_ranks_are_not_below_the_floor():
     from synthetic_results import results
 
-    from remid.tables import below_floor
+    from remid.evaluation.tables import below_floor
 
     est = results().models[0].subsets["id"]
     d = pair_diagnostics(np.eye(4)).as_dict()

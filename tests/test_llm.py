@@ -14,7 +14,7 @@ from dataclasses import replace
 import pytest
 from loopback_chat import GARBAGE, serving
 
-from remid.estimators.reasoner import extract_core_features, rule_based_reasoning
+from remid.core.reasoning import extract_core_features, rule_based_reasoning
 from remid.llm import (
     DIALOGUE_KEYS,
     TOPIC_KEYS,
@@ -62,7 +62,7 @@ def ask(text: str, keys: tuple[str, ...] = ("answer",), max_tokens: int = 8) -> 
 
 # ------------------------------------------------------------------------------------------------ HTTP
 def test_http_answers_match_the_in_process_model(server, local_backend, mini_samples, tmp_path):
-    from remid.prompts import rpm_prompt
+    from remid.core.prompts import rpm_prompt
 
     texts = ["Hello, who are you?", rpm_prompt(mini_samples[0]).text]
     requests = [ask(t, keys=(), max_tokens=4) for t in texts]
@@ -304,8 +304,8 @@ def test_rules_backend_rejects_unknown_tasks_and_missing_samples(language_sample
 
 # ---------------------------------------------------------------------------------------- transformers
 def test_transformers_backend_returns_text_in_batches(local_backend, mini_samples, tmp_path):
+    from remid.core.prompts import Prompt
     from remid.models.chat import context_text
-    from remid.prompts import Prompt
 
     tok = local_backend.generator.tokenizer
     assert render_messages(tok, [{"role": "user", "content": "hi"}]) == context_text(tok, Prompt("hi", "", ""))

@@ -3,10 +3,10 @@
 import pytest
 import torch
 
+from remid.core.prompts import policy_prompt, rpm_prompt
 from remid.models.chat import context_text, encode, encode_pair
 from remid.models.loading import load_model
 from remid.models.logprobs import cross_logprobs, pack, sequence_logprobs
-from remid.prompts import policy_prompt, rpm_prompt
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +177,7 @@ def test_entropies_equal_categorical_entropies_of_a_plain_forward_pass(model_and
 def test_scorer_entropies_are_cached_per_pair_in_both_reductions(model_and_tokenizer, mini_samples, tmp_path):
     import numpy as np
 
-    from remid.cache import JsonlCache
+    from remid.core.cache import JsonlCache
     from remid.estimators.scoring import CachedScorer
     from remid.models.chat import encode_context
     from remid.models.logprobs import sequence_entropies

@@ -23,10 +23,10 @@ import os
 import pytest
 import torch
 
-from remid.losses import GRPO_LOSSES, group_advantages, group_counts, grpo_loss
-from remid.methods.grpo import completion_logprobs
 from remid.models.logprobs import pack, reduce_logprobs, token_logprobs
-from remid.preference_losses import DPO_LOSSES, dpo_loss, preference_metrics
+from remid.training.losses.grpo import GRPO_LOSSES, group_advantages, group_counts, grpo_loss
+from remid.training.losses.preference import DPO_LOSSES, dpo_loss, preference_metrics
+from remid.training.methods.rl import completion_logprobs
 
 os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
 G = 4

@@ -1,5 +1,5 @@
 """Every table-20 method trains a few steps through ``train(cfg)`` on the tiny model and leaves an RPM
-that evaluation reads (``remid.methods.rpm.rpm_spec``); then one evaluate call compares them.
+that evaluation reads (``remid.evaluation.rpm.rpm_spec``); then one evaluate call compares them.
 
 Each test asks the session fixture ``method_runs`` for the runs it reads: a method that starts from the
 SFT (or ThinkingSFT) checkpoint gets that run trained first, whatever order the tests run in.
@@ -13,9 +13,9 @@ import pytest
 import torch
 
 from remid.data.readers import load_samples
+from remid.evaluation.rpm import rpm_spec
 from remid.generation.base import SamplingParams
 from remid.generation.hf import HFGenerator
-from remid.methods.rpm import rpm_spec
 from remid.models.chat import context_text, fit_prompt
 
 METHODS = ["sft", "thinking_sft", "icl", "da", "dpo", "rft", "rl", "thinking_rl", "ours"]

@@ -1,4 +1,4 @@
-"""The shipped mini-RPGBench (remid/data/mini): layout, the paper's three shifts, variety, determinism."""
+"""The shipped mini-RPGBench (remid/tiny): layout, the paper's three shifts, variety, determinism."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from collections import Counter
 
 import pytest
 
-from remid.data.mini import dialogues, generate
-from remid.data.schema import parse_record
+from remid.core.schema import parse_record
+from remid.tiny import dialogues, generate
 
 SPLITS = {"IDTrain", "IDTest", "OOD1Test", "OOD2Test", "OOD3Test", "IDDev", "OOD1Dev", "OOD2Dev", "OOD3Dev"}
 TAGS_BY_SPLIT = {

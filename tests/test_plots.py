@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from synthetic_results import PAPER_SFT, results, with_diagnostics
 
-from remid.analysis.plots import UNINFORMATIVE_LEGEND, plot_metric
+from remid.evaluation.plots import UNINFORMATIVE_LEGEND, plot_metric
 
 
 def drawn_bars(fig):

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from remid.data.datamodule import CorpusDataModule
 from remid.run.train import train
+from remid.training.data.datamodule import CorpusDataModule
 
 
 def test_corpus_blocks_cover_the_stream_and_score_every_token_but_the_first(tiny_qwen3):

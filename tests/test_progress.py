@@ -11,7 +11,7 @@ import lightning as L
 import torch
 from lightning.pytorch.callbacks import TQDMProgressBar
 
-from remid.progress import LogFriendlyProgressBar, progress_bar, progress_callbacks
+from remid.core.progress import LogFriendlyProgressBar, progress_bar, progress_callbacks
 
 
 def redraws(text: str) -> int:

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
+from remid.core.schema import EVAL_SUBSETS, Sample
 from remid.data.readers import by_subset, held_out_dev, load_samples, select_subsets
-from remid.data.schema import EVAL_SUBSETS, Sample
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +51,9 @@ def test_data_without_dev_holds_out_a_deterministic_slice_of_id_train():
 
 
 def test_thinking_response_reward_reads_table_19_as_corl_does():
-    from remid.prompts import THINKING_CLOSE
-    from remid.rewards import PolicyReward, policy_reward
-    from remid.thinking_rewards import ThinkingResponseReward, ThinkingSequenceRatioReward
+    from remid.core.prompts import THINKING_CLOSE
+    from remid.training.rewards.base import PolicyReward, policy_reward
+    from remid.training.rewards.thinking import ThinkingResponseReward, ThinkingSequenceRatioReward
 
     sample = by_subset(load_samples())["id_train"][0]
     thinking = "Warm, curious, close to the user's hobbies."
@@ -68,7 +68,7 @@ def test_thinking_response_reward_reads_table_19_as_corl_does():
     assert values[0] == pytest.approx(1.0) and 0.0 < values[1] <= 1.0
     literal = ThinkingSequenceRatioReward("tiny:qwen3", max_prompt_tokens=512)
     lit = literal(["p"] * 2, completions[:2], sample=[sample] * 2)
-    from remid.prompts import thinking_response_prompt
+    from remid.core.prompts import thinking_response_prompt
 
     prompt = thinking_response_prompt(sample, thinking)
     cand = literal.logprobs([prompt, prompt], responses[:2])
@@ -81,7 +81,7 @@ def test_da_mixes_about_three_new_samples_for_five_originals(tmp_path):
     import json
 
     from remid.llm import LLMClient, RulesBackend
-    from remid.methods.da import augment
+    from remid.training.methods.da import augment
 
     teacher = LLMClient(RulesBackend(), cache_path=tmp_path / "llm.jsonl")
     out = augment(str(tmp_path / "da.jsonl"), teacher, limit=20)
@@ -107,8 +107,8 @@ def test_corl_decodes_r_with_one_limit_per_model_in_both_phases_and_evaluation(h
 
 
 def test_traces_missing_the_core_features_marker_are_an_error_naming_the_fix(hydra_ctx):
+    from remid.core.prompts import CORE_FEATURES_MARKER
     from remid.estimators.remi import check_markers
-    from remid.prompts import CORE_FEATURES_MARKER
 
     assert hydra_ctx("evaluate", ["estimator=corl"]).estimator.max_missing_marker == 0.2
     traces = [f"Part 1 ... {CORE_FEATURES_MARKER} warm"] * 4 + ["Part 1 ... cut"]
@@ -181,7 +181,7 @@ def test_no_method_validates_on_a_test_subset(hydra_ctx, method):
 
 
 def test_traces_for_validation_come_from_dev():
-    from remid.methods.traces import training_samples
+    from remid.training.methods.traces import training_samples
 
     samples = training_samples(None, False, 4, 3)
     assert [s.is_dev for s in samples] == [False] * 4 + [True] * 3
@@ -191,7 +191,7 @@ def test_overlap_command_output_is_pinned(capsys):
     """The overlap table of a small configuration, pinned (regenerate the file with the command in its name)."""
     from pathlib import Path
 
-    from remid.data.overlap import main
+    from remid.evaluation.overlap import main
 
     assert main(["--corpus-docs", "300", "--no-estimator", "--eval-limit", "8"]) == 0
     pinned = Path(__file__).parent / "data" / "overlap_mini_n8_corpus300.md"
@@ -199,8 +199,8 @@ def test_overlap_command_output_is_pinned(capsys):
 
 
 def test_overlap_finds_what_is_there_and_nothing_else():
-    from remid.data.overlap import Source, overlap, sentences
-    from remid.data.schema import Turn
+    from remid.core.schema import Turn
+    from remid.evaluation.overlap import Source, overlap, sentences
 
     def sample(i, golden, query, persona="I bake bread in Oslo every morning.", name="Ada"):
         return Sample(f"IDTest-{i}", persona, {"character_name": name}, (Turn("user", query),), golden, "IDTest")
@@ -224,7 +224,8 @@ def test_identical_pairs_counts_ordered_off_diagonal_duplicates():
 def test_authors_corl_rewards_and_records(hydra_ctx):
     from hydra.utils import instantiate
 
-    from remid.authors_rewards import (
+    from remid.core.prompts import CORE_FEATURES_MARKER
+    from remid.corl.authors_rewards import (
         REASONING_HEADINGS,
         CoreFeatureLengthReward,
         ExpMeanReasoningReward,
@@ -232,7 +233,6 @@ def test_authors_corl_rewards_and_records(hydra_ctx):
         response_format_reward,
     )
     from remid.data.readers import test_records
-    from remid.prompts import CORE_FEATURES_MARKER
 
     block = f'```\n{CORE_FEATURES_MARKER}\n' + "warm " * 300 + "\n```"
     trace = "\n".join(REASONING_HEADINGS) + "\n" + block
@@ -248,8 +248,8 @@ def test_authors_corl_rewards_and_records(hydra_ctx):
     sample = by_subset(load_samples())["id_train"][0]
     reward = ExpMeanReasoningReward("tiny:qwen3", max_prompt_tokens=512)
     value = reward([""], [trace], sample=[sample])[0]
-    from remid.estimators.reasoner import extract_core_features
-    from remid.prompts import policy_prompt
+    from remid.core.prompts import policy_prompt
+    from remid.core.reasoning import extract_core_features
 
     mean = reward.logprobs([policy_prompt(sample, extract_core_features(trace))], [sample.golden_response], "mean")
     assert 0 < value < 1 and value == pytest.approx(math.exp(float(mean[0])), rel=1e-6)

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from remid.data.schema import Sample, Turn
-from remid.estimators.reasoner import extract_core_features, rule_based_reasoning
+from remid.core.reasoning import extract_core_features, rule_based_reasoning
+from remid.core.schema import Sample, Turn
 
 MARKER = "[Core Features of the Golden Response]"
 SECTIONS = [

@@ -13,8 +13,8 @@ from synthetic_results import analysed_results, flag_uninformative
 
 from remid.analysis.correlations import FAMILY_OF, Pairs, Point, remid_vs_winrate_drop, severity_pairs
 from remid.analysis.figures import figure7, least_squares, scatter_figure, severity_figure
-from remid.analysis.plots import UNINFORMATIVE_LEGEND
 from remid.analysis.report import build_report, main
+from remid.evaluation.plots import UNINFORMATIVE_LEGEND
 
 FILES = ["index.md", "report.json", "table12.md", "table12.csv", "table13.md", "table13.csv", "correlations.md",
          "correlations.csv", "figure5a.csv", "figure4.png", "figure5.png", "figure7.png",

@@ -13,9 +13,9 @@ from synthetic_results import (
     with_diagnostics,
 )
 
-from remid.data.schema import EVAL_SUBSETS
-from remid.results import EvaluationResults
-from remid.tables import remid_table_csv, remid_table_markdown
+from remid.core.schema import EVAL_SUBSETS
+from remid.evaluation.results import EvaluationResults
+from remid.evaluation.tables import remid_table_csv, remid_table_markdown
 
 
 def cells(table: str, line: int) -> list[str]:
@@ -92,7 +92,7 @@ def test_informative_needs_both_the_rank_test_and_a_positive_interval():
 
 
 def test_estimator_table_and_json_carry_the_diagnostics(tmp_path):
-    from remid.tables import estimator_table_markdown
+    from remid.evaluation.tables import estimator_table_markdown
 
     res = with_diagnostics({"id": True, "german": False})
     table = estimator_table_markdown(res)
@@ -119,7 +119,7 @@ def test_empty_responses_are_marked_and_explained():
 
 
 def test_subset_labels_name_one_subset_each():
-    from remid.results import COLUMN_LABELS
+    from remid.evaluation.results import COLUMN_LABELS
 
     assert len(set(COLUMN_LABELS.values())) == len(COLUMN_LABELS) == len(EVAL_SUBSETS)
 
@@ -137,7 +137,7 @@ def test_responses_at_the_token_cap_are_marked_in_the_tables_and_warned():
 
 
 def test_dev_results_say_dev_and_emi_results_are_named_without_reasoning():
-    from remid.tables import estimator_table_markdown
+    from remid.evaluation.tables import estimator_table_markdown
 
     res = with_diagnostics({"id": True, "german": False})
     assert "test split" in remid_table_markdown(res) and "I(X_R; Y_ref)" in estimator_table_markdown(res)
@@ -151,9 +151,9 @@ def test_dev_results_say_dev_and_emi_results_are_named_without_reasoning():
 
 def test_an_estimator_without_reasoning_heads_every_table_and_the_json_emi_whatever_its_name(tmp_path):
     from remid.analysis.calibration import calibrate, calibration_markdown
-    from remid.analysis.outputs import write_outputs
     from remid.analysis.summary import uninformative_warnings
-    from remid.results import metric_names
+    from remid.evaluation.outputs import write_outputs
+    from remid.evaluation.results import metric_names
 
     res = flag_uninformative(analysed_results(), {("tiny_qwen3/sft", "german")})
     res.estimator = {"name": "my_scorer", "reasoner": None}  # the kind is the field, not the name

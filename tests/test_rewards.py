@@ -8,8 +8,8 @@ import math
 import pytest
 import torch
 
-from remid.losses import group_advantages, group_counts
-from remid.rewards import (
+from remid.training.losses.grpo import group_advantages, group_counts
+from remid.training.rewards.base import (
     MatchProbabilityReward,
     PolicyReward,
     ReasoningReward,
@@ -94,9 +94,9 @@ def samples():
 
 @pytest.mark.slow
 def test_match_probability_reward_is_p_of_100_percent(samples):
+    from remid.core.prompts import match_prompt
     from remid.models.chat import encode_pair, fit_prompt
     from remid.models.logprobs import sequence_logprobs
-    from remid.prompts import match_prompt
 
     reward = MatchProbabilityReward("tiny:qwen3", max_prompt_tokens=512)
     candidates = [samples[0].golden_response, ""]  # an empty candidate is scored like any other
@@ -119,7 +119,7 @@ def test_corl_callables(samples):
                     reasoning=features)
     assert values[0] == pytest.approx(1.0)  # the reference itself: ratio 1
     # table 19: pi_ref("100%" | x, r, y, candidate), the candidate's over the golden response's, capped at 1
-    from remid.prompts import corl_match_prompt
+    from remid.core.prompts import corl_match_prompt
 
     p100 = policy.logprobs([corl_match_prompt(samples[0], features[0], c) for c in (golden[0], "Something else entirely.")],
                            ["100%"] * 2)
@@ -127,15 +127,15 @@ def test_corl_callables(samples):
     reasoner = ReasoningReward("tiny:qwen3", max_prompt_tokens=512)
     traces = ["[Core Features of the Golden Response]\n" + f for f in features]
     logps = reasoner(["p"] * 2, traces, sample=samples)
-    from remid.prompts import policy_prompt
+    from remid.core.prompts import policy_prompt
 
     expected = reasoner.logprobs([policy_prompt(s, f) for s, f in zip(samples, features, strict=True)], golden)
     assert logps == pytest.approx(expected.tolist(), rel=1e-6) and all(v < 0 for v in logps)
 
 
 def test_table19_ratio_sum_is_the_papers_mean_the_authors_and_they_differ_by_the_token_count(samples, hydra_ctx):
-    from remid.prompts import MATCH_TARGET, THINKING_CLOSE, corl_match_prompt
-    from remid.thinking_rewards import ThinkingResponseReward
+    from remid.core.prompts import MATCH_TARGET, THINKING_CLOSE, corl_match_prompt
+    from remid.training.rewards.thinking import ThinkingResponseReward
 
     golden = samples[0].golden_response
     candidates = [golden, "Something else entirely.", "No.", golden[: len(golden) // 2]]

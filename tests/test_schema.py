@@ -2,8 +2,8 @@ import json
 
 import pytest
 
+from remid.core.schema import EVAL_SUBSETS, InvalidRecordsError, Sample, parse_record, subset_of_tag
 from remid.data.readers import DataFormatError, load_samples, select_subsets
-from remid.data.schema import EVAL_SUBSETS, InvalidRecordsError, Sample, parse_record, subset_of_tag
 from remid.data.validate import main as validate_main
 
 
@@ -33,7 +33,7 @@ def test_subset_mapping(tag, expected):
 
 
 def test_every_eval_subset_has_a_tag():
-    from remid.data.schema import SUBSETS
+    from remid.core.schema import SUBSETS
 
     assert set(EVAL_SUBSETS) <= {subset for _, subset in SUBSETS.values()}
 

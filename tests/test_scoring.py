@@ -3,13 +3,13 @@
 import numpy as np
 import pytest
 
-from remid.cache import JsonlCache, cache_key
+from remid.core.cache import JsonlCache, cache_key
+from remid.core.prompts import CORE_FEATURES_MARKER
 from remid.estimators.club import club_mi
 from remid.estimators.remi import Estimator, hit_cap_fraction, missing_marker_fraction
 from remid.estimators.scoring import CachedScorer, _digest
 from remid.models.chat import encode
 from remid.models.loading import load_model
-from remid.prompts import CORE_FEATURES_MARKER
 
 
 @pytest.fixture(scope="module")

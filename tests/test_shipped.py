@@ -7,8 +7,8 @@ import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from remid.models.loading import load_model, resolve_model_path
-from remid.models.pretrained import SHIPPED, manifest, shipped_path, verify
-from remid.models.pretrained.build import RECIPES
+from remid.run.build_model import COMMAND, FORMER_COMMANDS, RECIPES
+from remid.tiny.pretrained import SHIPPED, manifest, shipped_path, verify
 
 LANGUAGE_SUBSETS = ("id", "german", "spanish", "chinese", "japanese", "korean")
 
@@ -17,7 +17,7 @@ LANGUAGE_SUBSETS = ("id", "german", "spanish", "chinese", "japanese", "korean")
 def test_shipped_files_match_their_manifest(name):
     assert verify(name) == []
     record = manifest(name)
-    assert record["command"].startswith(f"python -m remid.models.pretrained.build {name}")
+    assert any(record["command"].startswith(f"{command} {name}") for command in (COMMAND, *FORMER_COMMANDS))
     assert record["overrides"][: len(RECIPES[name])] == RECIPES[name]
     assert len(record["data_sha256"]) == 64 and record["metrics"]
     assert sum(p.stat().st_size for p in shipped_path(name).iterdir()) < 5e6  # a few MB each

@@ -189,7 +189,7 @@ def test_a_two_task_slurm_job_trains_zero2_over_gloo_with_ranks_from_slurm(clust
     SLURMEnvironment (the GPU configs' ``cluster_plugins``) reads them; Lightning starts no process of its own."""
     runs = tmp_path / "runs"
     done = submit(cluster, ["train.py", "-m", *LAUNCHER, "trainer=deepspeed_zero2_cpu",
-                            "+trainer.plugins._target_=remid.strategies.cluster_plugins", "data.train_limit=8",
+                            "+trainer.plugins._target_=remid.training.strategies.cluster_plugins", "data.train_limit=8",
                             "model.batch_size=2", "trainer.max_steps=2", "+trainer.limit_val_batches=0", "logger=csv",
                             "trainer.enable_progress_bar=false", f"paths.runs_dir={runs}"],
                   runs, {**cluster, **QUIET, "DS_ACCELERATOR": "cpu"})

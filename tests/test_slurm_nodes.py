@@ -20,7 +20,7 @@ def test_a_two_node_job_trains_zero2_over_gloo_between_the_nodes(two_nodes, tmp_
     SLURMEnvironment takes the world from SLURM and the first node's name as the rendezvous address."""
     runs = tmp_path / "runs"
     done = submit(two_nodes, ["train.py", "-m", *LAUNCHER, "trainer=deepspeed_zero2_cpu", "trainer.num_nodes=2",
-                              "trainer.devices=1", "+trainer.plugins._target_=remid.strategies.cluster_plugins",
+                              "trainer.devices=1", "+trainer.plugins._target_=remid.training.strategies.cluster_plugins",
                               "data.train_limit=8", "model.batch_size=2", "trainer.max_steps=2",
                               "+trainer.limit_val_batches=0", "logger=csv", "trainer.enable_progress_bar=false",
                               f"paths.runs_dir={runs}"], runs, {**two_nodes, **QUIET, "DS_ACCELERATOR": "cpu"})

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import torch
 
+from remid.core.prompts import rpm_prompt
 from remid.models.chat import context_text, encode, encode_context, encode_pair, fit_prompt
-from remid.prompts import rpm_prompt
 
 pytestmark = pytest.mark.slow
 SPEC = "smollm2:135m-instruct"
@@ -39,7 +39,7 @@ def test_the_converted_folder_is_a_plain_checkpoint_with_its_manifest():
 
     from remid.models.gguf import CHECKPOINTS, gguf_file
     from remid.models.loading import resolve_model_path
-    from remid.models.pretrained import file_sha256
+    from remid.tiny.pretrained import file_sha256
 
     folder = Path(resolve_model_path(SPEC))
     manifest = json.loads((folder / "MANIFEST.json").read_text())
@@ -85,8 +85,8 @@ def test_template_boundaries_bos_and_truncation_on_the_real_tokenizer(smollm2, m
 
 
 def test_shared_prefix_matrix_equals_per_pair_scoring(smollm2, mini_samples):
+    from remid.evaluation.verify import tolerance
     from remid.models.logprobs import cross_logprobs, sequence_logprobs
-    from remid.verify import tolerance
 
     model, tok = smollm2
     samples = mini_samples[:3]
@@ -102,9 +102,9 @@ def test_shared_prefix_matrix_equals_per_pair_scoring(smollm2, mini_samples):
 
 
 def test_generation_follows_the_template_and_stops_at_end_of_turn(smollm2):
+    from remid.core.prompts import Prompt
     from remid.generation.base import SamplingParams
     from remid.generation.hf import HFGenerator
-    from remid.prompts import Prompt
 
     model, tok = smollm2
     generator = HFGenerator(model, tok, batch_size=2)
@@ -137,8 +137,8 @@ def test_one_lora_sft_step_and_evaluation_with_the_llm_judge(tmp_path, hydra_ctx
     # A weak judge: its answers are parsed or counted missing, never guessed; both counts are reported.
     assert set(estimate.judge["missing"]) == {"win_rate", "point_score"}
     assert 0 <= judged["missing_win_rate"] <= 2 and 0 <= judged["missing_point_score"] <= 2
-    # remid.verify rescores saved matrix entries with the real tokenizer and model, independently of evaluate.
-    from remid.verify import main as verify
+    # remid.evaluation.verify rescores saved matrix entries with the real tokenizer and model, independently of evaluate.
+    from remid.evaluation.verify import main as verify
 
     assert verify([str(cfg.run_dir), "--entries", "2"]) == 0
     # EMI (definition 3.1) on the same RPM and responses: SmolLM2 as released scores p(y | x) directly.

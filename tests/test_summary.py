@@ -8,7 +8,7 @@ import pytest
 from remid.analysis.summary import baseline_of, compare, empty_share, summarize, uninformative_warnings
 from remid.estimators.club import club_mi
 from remid.estimators.remi import SubsetScores
-from remid.results import EvaluationResults, ModelResults
+from remid.evaluation.results import EvaluationResults, ModelResults
 
 
 def scores(rng: np.random.Generator, n: int, signal: float, empty: int = 0) -> SubsetScores:

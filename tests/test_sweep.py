@@ -10,7 +10,7 @@ import pytest
 
 from remid.analysis.correlations import coverage
 from remid.analysis.report import load
-from remid.results import EvaluationResults
+from remid.evaluation.results import EvaluationResults
 from remid.run.sweep import Sweep, sweep
 
 TRAIN = ["data.train_limit=4", "trainer.max_steps=1", "+trainer.limit_val_batches=1",

@@ -5,7 +5,7 @@ import unicodedata
 import pytest
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-from remid.models.tiny import ARCHITECTURES, random_model_path, tiny_model_path
+from remid.tiny.models import ARCHITECTURES, random_model_path, tiny_model_path
 
 LANGUAGE_SUBSETS = {"english": "id", "german": "german", "spanish": "spanish", "chinese": "chinese",
                     "japanese": "japanese", "korean": "korean"}

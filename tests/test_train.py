@@ -22,7 +22,7 @@ def test_two_sft_steps_log_checkpoint_and_export(hydra_ctx, tmp_path, read_metri
     run_dir = tmp_path / "sft" / "tiny_qwen3"
     assert len(read_metric(run_dir, "train/loss")) == 2 and "val/loss" in metrics
     assert (run_dir / "checkpoints" / "last.ckpt").exists() and (run_dir / "hf" / "config.json").exists()
-    assert (run_dir / "config.yaml").exists()  # what evaluation reads back (remid.methods.rpm.rpm_spec)
+    assert (run_dir / "config.yaml").exists()  # what evaluation reads back (remid.evaluation.rpm.rpm_spec)
 
 
 @pytest.mark.slow

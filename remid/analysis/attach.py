@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from remid.analysis.shift import id_delta, shift_severity, subset_bound
-from remid.data.schema import Sample
-from remid.embedding_cache import CachedEmbedder
+from remid.core.progress import progress_bar
+from remid.core.schema import Sample
 from remid.estimators.remi import SubsetScores
 from remid.estimators.scoring import CachedScorer
+from remid.evaluation.results import ModelResults
 from remid.judge import Judge, judge_responses
-from remid.progress import progress_bar
-from remid.results import ModelResults
+from remid.models.embedding_cache import CachedEmbedder
 
 
 @dataclass

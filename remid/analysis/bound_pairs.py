@@ -19,7 +19,7 @@ from remid.analysis.correlations import (
     as_float,
     estimates,
 )
-from remid.results import SubsetEstimate
+from remid.evaluation.results import SubsetEstimate
 
 
 def bound_value(est: SubsetEstimate) -> float | None:

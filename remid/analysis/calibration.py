@@ -24,10 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from remid.atomic import write_text_atomic
-from remid.data.schema import EVAL_SUBSETS
+from remid.core.atomic import write_text_atomic
+from remid.core.schema import EVAL_SUBSETS
 from remid.estimators.club import bootstrap_draws, club_mi, interval
-from remid.results import metric_names
+from remid.evaluation.results import metric_names
 
 FRACTIONS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
@@ -83,7 +83,7 @@ def calibrate(logp_ref: dict[str, np.ndarray], draws: int = 20, n_boot: int = 20
 
 def calibration_markdown(cal: dict, informative: dict[str, bool | None], names: dict[str, str] | None = None) -> str:
     """One row per subset: I at each fraction, Spearman with 1 - p, whether p = 1 is consistent with 0 and with
-    equation 2's value for independent pairs, -I(p=0) / (N - 1) (``names``: ``remid.results.metric_names`` of
+    equation 2's value for independent pairs, -I(p=0) / (N - 1) (``names``: ``remid.evaluation.results.metric_names`` of
     the estimator's kind; R-EMI's when not given)."""
     names = names or metric_names(True)
     fractions = cal["fractions"]

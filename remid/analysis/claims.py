@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from remid.atomic import write_text_atomic
-from remid.data.schema import EVAL_SUBSETS, SHIFT_FAMILIES
+from remid.core.atomic import write_text_atomic
+from remid.core.schema import EVAL_SUBSETS, SHIFT_FAMILIES
 from remid.estimators.club import bootstrap_draws, club_mi, interval
 
 Matrices = dict[str, tuple[np.ndarray, np.ndarray]]  # subset -> (logp_model, logp_ref), [N, N] each

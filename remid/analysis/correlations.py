@@ -27,8 +27,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from remid.data.schema import EVAL_SUBSETS, SHIFT_FAMILIES
-from remid.results import EvaluationResults, ModelResults, SubsetEstimate
+from remid.core.schema import EVAL_SUBSETS, SHIFT_FAMILIES
+from remid.evaluation.results import EvaluationResults, ModelResults, SubsetEstimate
 
 MIN_PAIRS = 3
 EXCLUDED_WHY = "estimator not informative"

@@ -32,10 +32,10 @@ from remid.analysis.correlations import (
     estimates,
     format_p,
 )
-from remid.analysis.plots import UNINFORMATIVE_LEGEND
-from remid.data.schema import EVAL_SUBSETS
+from remid.core.schema import EVAL_SUBSETS
 from remid.estimators.diagnostics import ALPHA
-from remid.results import model_label
+from remid.evaluation.plots import UNINFORMATIVE_LEGEND
+from remid.evaluation.results import model_label
 
 DPI = 130
 

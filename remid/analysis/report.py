@@ -44,8 +44,8 @@ from remid.analysis.correlations import (
 )
 from remid.analysis.report_pages import Loaded, as_number, fmt_value, index_markdown, write_tables
 from remid.analysis.wandb_panels import log_wandb
-from remid.results import EvaluationResults
-from remid.tables import uninformative_subsets
+from remid.evaluation.results import EvaluationResults
+from remid.evaluation.tables import uninformative_subsets
 
 
 def load(items) -> Loaded:

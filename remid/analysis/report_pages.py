@@ -10,8 +10,8 @@ from pathlib import Path
 
 from remid.analysis.correlations import FAMILY_NAMES, Pairs, format_p
 from remid.analysis.wandb_panels import CORRELATION_COLUMNS, TABLE12_COLUMNS
-from remid.results import EvaluationResults
-from remid.tables import estimator_table_markdown, remid_table_markdown
+from remid.evaluation.results import EvaluationResults
+from remid.evaluation.tables import estimator_table_markdown, remid_table_markdown
 
 Loaded = list[tuple[EvaluationResults, str | None]]
 

@@ -18,7 +18,7 @@ import re
 import shutil
 from pathlib import Path
 
-from remid.atomic import write_text_atomic
+from remid.core.atomic import write_text_atomic
 
 
 def verdict(label: str, c: dict, metric: str) -> str:

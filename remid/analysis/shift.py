@@ -2,7 +2,7 @@
 
 Each function reads what the evaluation already holds (samples, the RPM's responses, the estimator's
 scoring contexts and N x N matrices) and returns the dict stored on ``SubsetEstimate`` (schema in
-``remid.results``):
+``remid.evaluation.results``):
 
 * ``shift_severity``: D_JS(P_z || Q_z) between the evaluated ID subset and each shifted one, for z in user
   persona, agent character, dialogue context and the whole input X (``remid.estimators.divergence``; the
@@ -15,7 +15,7 @@ scoring contexts and N x N matrices) and returns the dict stored on ``SubsetEsti
 H_hat is estimated as stated in ``H_HAT_HOW`` (results.json names the source and, in ``h_hat_proxy``, what it
 approximates): by default both of theorem 3.4's terms over every evaluated context, the reference side from the
 estimator policy along the golden responses, the RPM side from the RPM itself
-(``remid.methods.rpm_responses.rpm_entropies``; ``rpm_h_hat``); the estimator-policy stand-in
+(``remid.evaluation.responses.rpm_entropies``; ``rpm_h_hat``); the estimator-policy stand-in
 (``remid.estimators.bound.h_hat`` over the subset) stays as an option. The paper and the EMID reference code never
 say how.
 """
@@ -27,7 +27,7 @@ from functools import partial
 
 import numpy as np
 
-from remid.data.schema import Sample
+from remid.core.schema import Sample
 from remid.estimators.bound import SHIFT_COMPONENTS, bound_curve, emid_bound, h_hat, remid_bound
 from remid.estimators.club import club_mi
 from remid.estimators.divergence import component_divergences, component_texts, jsd, response_divergence
@@ -106,7 +106,7 @@ def subset_bound(scorer, id_scores: SubsetScores, ood_scores: SubsetScores, id_s
     ``scorer`` is the estimator's ``CachedScorer`` (its policy gives the entropies, cached); ``divergence``
     is the subset's ``shift_severity`` entry. delta_P / delta_Q are D_JS of the RPM's responses against the
     golden ones on ID (``delta_p``: ``id_delta``, the same for every subset of one RPM) / on the subset (the
-    same estimator and embedder as the input terms). ``rpm_entropy`` (``remid.methods.rpm_responses.rpm_entropies``
+    same estimator and embedder as the input terms). ``rpm_entropy`` (``remid.evaluation.responses.rpm_entropies``
     of every evaluated subset) with ``ref_entropy`` (the estimator policy's per-token mean entropies along the
     golden responses, same subsets): H_hat is ``rpm_h_hat`` over all of them (the default); None: the
     estimator-policy stand-in over this subset's contexts.

@@ -8,8 +8,15 @@ import numpy as np
 from remid.estimators.club import bootstrap_difference, bootstrap_mi, bootstrap_remid, club_mi
 from remid.estimators.diagnostics import PairDiagnostics, holm, pair_diagnostics
 from remid.estimators.remi import SubsetScores
-from remid.results import EvaluationResults, SubsetEstimate
-from remid.tables import CAP_MARK, CAP_WARN, EMPTY_WARN, LEXICAL_MARK, below_floor, uninformative_subsets
+from remid.evaluation.results import EvaluationResults, SubsetEstimate
+from remid.evaluation.tables import (
+    CAP_MARK,
+    CAP_WARN,
+    EMPTY_WARN,
+    LEXICAL_MARK,
+    below_floor,
+    uninformative_subsets,
+)
 
 Baseline = tuple[str, dict[str, np.ndarray | None]]  # the baseline RPM's label and its [N, N] response matrices
 

@@ -22,11 +22,11 @@ from omegaconf import MISSING
 
 @dataclass
 class RPMConfig:
-    """``method.rpm``: how evaluation prompts the trained model and reads its answer (``remid.methods.rpm``)."""
+    """``method.rpm``: how evaluation prompts the trained model and reads its answer (``remid.evaluation.rpm``)."""
 
     model: str | None = None  # null: the train run's hf/ (ICL: the untrained base)
     prompt: Any = None  # a Sample -> Prompt callable or a prompter object (a _target_ node); null: table 21's
-    stop: list[str] | None = None  # null: the prompt's closing tag (remid.prompts.RESPONSE_CLOSE)
+    stop: list[str] | None = None  # null: the prompt's closing tag (remid.core.prompts.RESPONSE_CLOSE)
     parse: Any = None  # completion -> response (a _target_ node); null: the stripped completion
     max_new_tokens: int | None = None  # null: generation.sampling.max_new_tokens
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from remid.data.schema import DEV_SUFFIX, EVAL_SUBSETS, InvalidRecordsError, RecordError, Sample, parse_record
+from remid.core.schema import DEV_SUFFIX, EVAL_SUBSETS, InvalidRecordsError, RecordError, Sample, parse_record
 
 log = logging.getLogger(__name__)
 # Share of IDTrain held out as ID dev where the data has no dev split of its own (RPGBench).
@@ -27,7 +27,7 @@ class DataFormatError(ValueError):
 
 def mini_benchmark_path() -> Path:
     """The offline mini-RPGBench shipped in the package."""
-    return Path(__file__).parent / "mini" / "mini_rpgbench.json"
+    return Path(__file__).parents[1] / "tiny" / "mini_rpgbench.json"
 
 
 _OTHER_BOMS = {b"\xff\xfe\x00\x00": "UTF-32-LE", b"\x00\x00\xfe\xff": "UTF-32-BE", b"\xff\xfe": "UTF-16-LE",

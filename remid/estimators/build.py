@@ -8,7 +8,9 @@ from pathlib import Path
 from hydra.utils import instantiate
 from omegaconf import DictConfig
 
-from remid.cache import JsonlCache
+from remid.core.cache import JsonlCache
+from remid.core.conf import MODEL_CONF_DIRS
+from remid.core.validation import check_choice
 from remid.estimators.club import CLUB_FORMS
 from remid.estimators.copy import copy_mixture
 from remid.estimators.remi import Estimator
@@ -16,7 +18,6 @@ from remid.estimators.scoring import CachedScorer
 from remid.generation.base import SamplingParams
 from remid.models.loading import load_model, model_fingerprint, resolve_model_path
 from remid.models.logprobs import REDUCTIONS
-from remid.validation import check_choice
 
 
 def generator_dtype(cfg: DictConfig) -> str:
@@ -54,9 +55,7 @@ def reasoning_limit(est: DictConfig) -> int:
         return int(est.reasoning_max_new_tokens)
     from omegaconf import OmegaConf
 
-    from remid.plan.evaluation import CONF_DIRS
-
-    path = next((d / f"{est.base_model}.yaml" for d in CONF_DIRS if (d / f"{est.base_model}.yaml").exists()), None)
+    path = next((d / f"{est.base_model}.yaml" for d in MODEL_CONF_DIRS if (d / f"{est.base_model}.yaml").exists()), None)
     value = OmegaConf.load(path).get("reasoning_max_new_tokens") if path is not None else None
     if value is None:
         raise ValueError(f"estimator.reasoning_max_new_tokens is null and conf/model/{est.base_model}.yaml sets no "

@@ -3,7 +3,7 @@
 Theorem 3.4 bounds R-EMID by sqrt(2/3) H_hat sum_z D_JS^{1/2}(P_{X_z} || Q_{X_z}) + 8 Delta^{1/4}, with
 z over user persona, agent character and dialogue context, and Delta = delta_P + delta_Q the response
 divergences D_JS(P_{Y_theta} || P_Y) and D_JS(Q_{Y_theta} || Q_Y). Every D_JS here is in nats, so it
-lies in [0, ln 2]. Texts are compared through an embedder (``remid.embeddings``: unit rows [N, D]).
+lies in [0, ln 2]. Texts are compared through an embedder (``remid.models.embeddings``: unit rows [N, D]).
 
 Two independent estimators that cross-check each other:
 
@@ -38,8 +38,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from scipy.optimize import minimize
 
-from remid.data.schema import Sample
-from remid.prompts import character_text, dialogue_text
+from remid.core.prompts import character_text, dialogue_text
+from remid.core.schema import Sample
 
 LN2 = math.log(2.0)
 COMPONENTS: tuple[str, ...] = ("user", "character", "dialogue", "input")

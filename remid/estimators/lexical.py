@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from remid.data.schema import Sample
-from remid.prompts import character_text
+from remid.core.prompts import character_text
+from remid.core.schema import Sample
 
 NGRAMS = (3, 5)
 

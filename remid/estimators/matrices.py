@@ -1,4 +1,4 @@
-"""The saved N x N matrices of one evaluation (``estimator.save_matrices``), read back by ``remid.verify``."""
+"""The saved N x N matrices of one evaluation (``estimator.save_matrices``), read back by ``remid.evaluation.verify``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from remid.atomic import atomic_write
+from remid.core.atomic import atomic_write
 from remid.estimators.remi import SubsetScores
 
 

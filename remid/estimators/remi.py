@@ -12,17 +12,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from remid.cache import cache_key
-from remid.data.schema import Sample
+from remid.core.cache import cache_key
+from remid.core.prompts import CORE_FEATURES_MARKER, Prompt, direct_prompt, policy_prompt, reasoning_prompt
+from remid.core.reasoning import extract_core_features
+from remid.core.schema import Sample
 from remid.estimators.club import club_mi, club_mi_sampled, identical_pairs, sample_negative_pairs
 from remid.estimators.lexical import lexical_matrix
-from remid.estimators.reasoner import extract_core_features
 from remid.estimators.scoring import CachedScorer
 from remid.generation.base import Generator, SamplingParams
 from remid.generation.cached import generate_cached
 from remid.models.chat import context_text, encode, fit_prompt
 from remid.models.logprobs import REDUCTIONS
-from remid.prompts import CORE_FEATURES_MARKER, Prompt, direct_prompt, policy_prompt, reasoning_prompt
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from remid.cache import JsonlCache, cache_key
+from remid.core.cache import JsonlCache, cache_key
 from remid.models.chat import encode_context, encode_response, split_boundary
 from remid.models.logprobs import REDUCTIONS, cross_logprobs, sequence_entropies, sequence_logprobs
 

@@ -2,7 +2,7 @@
 
 Every generation of the project that must survive a killed run (RPM responses in evaluation, the
 estimator's reasoning traces, the prepare steps' rejections and best-of-n candidates) goes through
-``generate_cached``: a re-run reads the cache (``remid.cache.JsonlCache``) and generates only what is
+``generate_cached``: a re-run reads the cache (``remid.core.cache.JsonlCache``) and generates only what is
 missing, in the same batches as the first run.
 """
 
@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from remid.cache import JsonlCache
+from remid.core.cache import JsonlCache
+from remid.core.prompts import Prompt
 from remid.generation.base import Generator, SamplingParams
 from remid.models.chat import context_text, fit_prompt
-from remid.prompts import Prompt
 
 
 def generate_cached(cache: JsonlCache, keys: Sequence[str], prompts: Sequence[Prompt | str],

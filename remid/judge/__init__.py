@@ -23,7 +23,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
-from remid.data.schema import Sample
+from remid.core.schema import Sample
 from remid.judge.llm import LLMJudge, judge_requests
 from remid.judge.reference import REFERENCE_LABEL, REFERENCE_NAME, ReferenceJudge, foil_index
 from remid.judge.report import PER_JUDGE_KEYS, REPORT_KEYS, JudgeScores, bootstrap_ci, build_report

@@ -23,8 +23,8 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from remid.cache import JsonlCache
-from remid.data.schema import Sample
+from remid.core.cache import JsonlCache
+from remid.core.schema import Sample
 from remid.judge.prompts import JUDGE_SCORE_KEY, JUDGE_WINNER_KEY, judge_pairwise_prompt, judge_point_prompt
 from remid.judge.report import JudgeScores
 from remid.judge.verdicts import model_outcome, score_of, winner_of

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from remid.data.schema import Sample
-from remid.prompts import character_text, dialogue_text
+from remid.core.prompts import character_text, dialogue_text
+from remid.core.schema import Sample
 
 JUDGE_WINNER_KEY = "winner"
 JUDGE_SCORE_KEY = "score"

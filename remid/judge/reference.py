@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import cached_property
 
-from remid.data.schema import Sample
+from remid.core.schema import Sample
 from remid.judge.report import JudgeScores
 
 REFERENCE_NAME = "reference-chrF"

@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from remid.cache import JsonlCache, cache_key
+from remid.core.cache import JsonlCache, cache_key
 from remid.llm.parsing import JSONAnswerError, parse_json_answer
 from remid.llm.types import ChatRequest, ChatResult, FatalError, RetryableError
 

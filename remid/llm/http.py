@@ -16,8 +16,8 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from remid.core.validation import ConfigError
 from remid.llm.types import ChatRequest, FatalError, RetryableError
-from remid.validation import ConfigError
 
 RETRYABLE_STATUS = {408, 429}  # plus every 5xx
 

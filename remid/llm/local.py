@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import threading
 
+from remid.core.prompts import Prompt
 from remid.generation.base import SamplingParams
 from remid.llm.types import ChatRequest, FatalError
 from remid.models.chat import context_text
-from remid.prompts import Prompt
 
 
 def render_messages(tokenizer, messages: list[dict[str, str]]) -> str:

@@ -15,8 +15,8 @@ never from the messages, so pipelines built for an LLM teacher run end to end of
   character.
 
 How weak: facts come from matching the persona against the mini benchmark's phrase pools and the
-character against its character tables (``remid.data.mini.dialogues``), else from keyword extraction
-(``remid.estimators.reasoner``); sentences are fixed templates (``remid.llm.rules_text``). It
+character against its character tables (``remid.tiny.dialogues``), else from keyword extraction
+(``remid.core.reasoning``); sentences are fixed templates (``remid.llm.rules_text``). It
 teaches the *format* and that replies must use persona and character; it writes no new knowledge.
 """
 
@@ -28,12 +28,12 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from remid.cache import cache_key
-from remid.data.mini import dialogues as g
-from remid.data.schema import Sample, parse_record
-from remid.estimators.reasoner import _keywords, _tokens, extract_core_features, rule_based_reasoning
+from remid.core.cache import cache_key
+from remid.core.reasoning import _keywords, _tokens, extract_core_features, rule_based_reasoning
+from remid.core.schema import Sample, parse_record
 from remid.llm.rules_text import TEXT
 from remid.llm.types import ChatRequest, FatalError
+from remid.tiny import dialogues as g
 
 LANGUAGES = tuple(TEXT)
 _LOCAL_NAME_INDEX = {"chinese": 0, "japanese": 1, "korean": 2}

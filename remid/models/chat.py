@@ -6,7 +6,7 @@ joint string or two pieces), on byte-level BPE tokenizers like Qwen's and Llama'
 * **Token boundary.** Whitespace other than newlines at the end of a context (the table 21 prefix
   ``"<Agent Response> "``) belongs to the *target*: a byte-level BPE merges a space into the next
   word (``ĠThat``), so the context is tokenized without it and the target with it. Every path
-  (SFT, generation, CLUB scoring, ``remid.verify``) tokenizes contexts through ``encode_context``.
+  (SFT, generation, CLUB scoring, ``remid.evaluation.verify``) tokenizes contexts through ``encode_context``.
 * **BOS.** A context starts with the special tokens the tokenizer itself puts before a text (BOS for
   ``Meta-Llama-3-8B`` base, nothing for Qwen3), exactly once: prepended unless the rendered text
   (a chat template that writes BOS) already starts with them. vLLM receives these ids, not the text.
@@ -14,7 +14,7 @@ joint string or two pieces), on byte-level BPE tokenizers like Qwen's and Llama'
 
 from __future__ import annotations
 
-from remid.prompts import Prompt
+from remid.core.prompts import Prompt
 
 HORIZONTAL_SPACE = " \t"
 

@@ -20,8 +20,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from remid.atomic import build_dir_atomic, write_text_atomic
-from remid.models.pretrained import file_sha256
+from remid.core.atomic import build_dir_atomic, write_text_atomic
+from remid.tiny.pretrained import file_sha256
 
 PREFIX = "smollm2:"
 CONVERTER_VERSION = "1"  # bump when the conversion changes: the cached folder's name changes with it
@@ -89,7 +89,7 @@ def _convert(source: Path, checkpoint: GGUFCheckpoint, out: Path) -> None:
 
 def checkpoint_path(key: str) -> Path:
     """The converted folder for ``smollm2:<key>``, converted on first use (atomic, race-safe)."""
-    from remid.models.tiny import cache_root
+    from remid.tiny.models import cache_root
 
     if key not in CHECKPOINTS:
         raise ValueError(f"unknown checkpoint {PREFIX}{key}; expected one of {[PREFIX + k for k in CHECKPOINTS]}")

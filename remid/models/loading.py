@@ -18,11 +18,11 @@ def resolve_model_path(spec: str | Path) -> str:
     ``hf/``; else unchanged."""
     spec = str(spec)
     if spec.startswith(TINY_PREFIX):
-        from remid.models.tiny import tiny_model_path
+        from remid.tiny.models import tiny_model_path
 
         return str(tiny_model_path(spec[len(TINY_PREFIX):]))
     if spec.startswith(TINY_RANDOM_PREFIX):
-        from remid.models.tiny import random_model_path
+        from remid.tiny.models import random_model_path
 
         return str(random_model_path(spec[len(TINY_RANDOM_PREFIX):]))
     if spec.startswith(GGUF_PREFIX):
@@ -30,7 +30,7 @@ def resolve_model_path(spec: str | Path) -> str:
 
         return str(checkpoint_path(spec[len(GGUF_PREFIX):]))
     if spec.startswith(SHIPPED_PREFIX):
-        from remid.models.pretrained import shipped_path
+        from remid.tiny.pretrained import shipped_path
 
         return str(shipped_path(spec[len(SHIPPED_PREFIX):]))
     path = Path(spec)

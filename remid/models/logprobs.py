@@ -1,7 +1,7 @@
 """The one log-prob function: SFT loss, rewards and CLUB scoring all go through it.
 
 A scored sequence is ``context_ids + response_ids`` (each tokenized on its own, see
-``remid.prompts``); only the response tokens are scored.
+``remid.core.prompts``); only the response tokens are scored.
 """
 
 from __future__ import annotations

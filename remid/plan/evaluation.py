@@ -10,14 +10,10 @@ N + K pairs (each a full context + response pass).
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from remid.core.conf import MODEL_CONF_DIRS
 from remid.plan import memory
 from remid.plan.architectures import Architecture, architecture
 from remid.plan.hardware import CUDA_OVERHEAD_BYTES, DECODE_BANDWIDTH_SHARE, GPU
-
-# conf/model of the checkout (or of the working directory, e.g. the Docker image's /opt/remid).
-CONF_DIRS = (Path(__file__).resolve().parents[2] / "conf" / "model", Path.cwd() / "conf" / "model")
 
 
 def module_arch(spec: str | None, base_model: str | None, fallback: Architecture) -> Architecture:
@@ -32,7 +28,7 @@ def module_arch(spec: str | None, base_model: str | None, fallback: Architecture
 
 
 def _base_spec(base_model: str | None) -> str | None:
-    path = next((d / f"{base_model}.yaml" for d in CONF_DIRS if base_model and (d / f"{base_model}.yaml").exists()),
+    path = next((d / f"{base_model}.yaml" for d in MODEL_CONF_DIRS if base_model and (d / f"{base_model}.yaml").exists()),
                 None)
     if path is None:
         return None

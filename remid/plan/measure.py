@@ -1,7 +1,7 @@
 """Measure one training step's peak memory with remid's own step code, to check a plan against.
 
-``step(kind, model, ...)`` runs what a step of ``SFTModule`` / ``GRPOModule`` runs: ``remid.methods.sft.sft_loss``,
-or ``remid.models.logprobs.token_logprobs`` -> ``remid.methods.grpo.to_completions`` -> ``remid.losses.grpo_loss``
+``step(kind, model, ...)`` runs what a step of ``SFTModule`` / ``GRPOModule`` runs: ``remid.training.methods.sft.sft_loss``,
+or ``remid.models.logprobs.token_logprobs`` -> ``remid.training.methods.rl.to_completions`` -> ``remid.training.losses.grpo.grpo_loss``
 (GRPOCore.loss's path, rollouts given as random tokens), backward, and a torch AdamW step, under autocast for
 ``bf16-mixed``. Peak memory: on CUDA ``torch.cuda.max_memory_allocated`` (every tensor the caching allocator
 handed out); on CPU the process's peak resident set (``VmHWM``) minus its resident set before the model
@@ -49,11 +49,11 @@ def batch(vocab: int, sequences: int, prompt: int, response: int, seed: int = 0)
 
 
 def _method_losses():
-    """``(sft_loss, to_completions)`` from remid.methods; None where that package's imports (httpx, matplotlib, ...)
+    """``(sft_loss, to_completions)`` from remid.training.methods; None where that package's imports (httpx, matplotlib, ...)
     are missing, as on a bare GPU machine: the step then runs the same two lines over the same log-probs."""
     try:
-        from remid.methods.grpo import to_completions
-        from remid.methods.sft import sft_loss
+        from remid.training.methods.rl import to_completions
+        from remid.training.methods.sft import sft_loss
     except ImportError:
         return None
     return sft_loss, to_completions
@@ -61,8 +61,8 @@ def _method_losses():
 
 def step(kind: str, model, packed, optimizer, precision: str, group: int = 8) -> int:
     """One optimizer step of ``kind`` (sft | grpo); returns the tokens it processed."""
-    from remid.losses import grpo_loss
     from remid.models.logprobs import token_logprobs
+    from remid.training.losses.grpo import grpo_loss
 
     methods = _method_losses()
     device = next(model.parameters()).device.type
@@ -70,13 +70,13 @@ def step(kind: str, model, packed, optimizer, precision: str, group: int = 8) ->
         if kind == "sft":
             if methods:
                 loss, _ = methods[0](model, packed)
-            else:  # remid.methods.sft.sft_loss
+            else:  # remid.training.methods.sft.sft_loss
                 loss = -token_logprobs(model, packed).sum() / packed.response_mask.sum().clamp(min=1)
         else:
             scores = token_logprobs(model, packed)
             if methods:
                 logps, mask = methods[1](scores, packed.response_mask)
-            else:  # remid.methods.grpo.to_completions
+            else:  # remid.training.methods.rl.to_completions
                 response = packed.response_mask.to(scores.device)
                 mask = torch.arange(int(response.sum(-1).max()), device=scores.device) < response.sum(-1)[:, None]
                 logps = scores.new_zeros(mask.shape).masked_scatter(mask, scores[response])

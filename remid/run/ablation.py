@@ -1,4 +1,4 @@
-"""Table 1's ablation (``remid.analysis.ablation``): python -m remid.run.ablation [estimator.base_model=...] [shift=all]."""
+"""Table 1's ablation (``remid.corl.ablation``): python -m remid.run.ablation [estimator.base_model=...] [shift=all]."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 from omegaconf import DictConfig
 
-from remid.analysis.ablation import ablation, tables_markdown
+from remid.corl.ablation import ablation, tables_markdown
 from remid.run.cli import hydra_main
 from remid.run.evaluate import prepare_estimator
 

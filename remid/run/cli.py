@@ -87,10 +87,10 @@ def user_message(ex: BaseException, config_name: str, overrides: list[str]) -> s
     from hydra.errors import InstantiationException
 
     from remid.config.targets import TargetKeyError
+    from remid.core.schema import InvalidRecordsError
+    from remid.core.validation import ConfigError
     from remid.data.readers import DataFormatError
-    from remid.data.schema import InvalidRecordsError
     from remid.llm.client import NoAnswerError
-    from remid.validation import ConfigError
 
     if isinstance(ex, InstantiationException) and ex.__cause__ is not None:  # a target's own user error
         message = user_message(ex.__cause__, config_name, overrides)

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from hydra.utils import instantiate
 from omegaconf import DictConfig
 
-from remid.validation import ConfigError, check_choice
+from remid.core.validation import ConfigError, check_choice
 
 __all__ = ["ConfigError", "build_logger", "check_choice", "closing_wandb"]
 

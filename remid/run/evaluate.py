@@ -1,8 +1,8 @@
 """``evaluate(cfg)``: R-EMI / R-EMID of each RPM on ID and the shifted subsets (paper section 3).
 
 The orchestration only: the estimator (``remid.estimators.build``), the RPM responses
-(``remid.methods.rpm_responses``), the summaries and comparisons (``remid.analysis.summary``), the
-analyses (``remid.analysis.attach``) and the files (``remid.analysis.outputs``) live in the library.
+(``remid.evaluation.responses``), the summaries and comparisons (``remid.analysis.summary``), the
+analyses (``remid.analysis.attach``) and the files (``remid.evaluation.outputs``) live in the library.
 Every generation and score is cached under ``paths.cache_dir``, keyed by model fingerprint, text and
 settings: a killed evaluation resumes where it stopped and a re-run recomputes nothing.
 """
@@ -23,25 +23,25 @@ from omegaconf import DictConfig, OmegaConf
 from remid.analysis.attach import EvaluationContext, attach_analyses
 from remid.analysis.calibration import write_calibration
 from remid.analysis.claims import write_claims
-from remid.analysis.outputs import write_outputs
 from remid.analysis.summary import baseline_of, compare, summarize, uninformative_warnings
-from remid.cache import JsonlCache
+from remid.core.cache import JsonlCache
+from remid.core.progress import progress_bar
+from remid.core.validation import ConfigError, check_choice, check_int
 from remid.data.readers import load_samples, select_subsets
-from remid.embedding_cache import CachedEmbedder
 from remid.estimators.build import build_estimator, generator_dtype
 from remid.estimators.matrices import save_matrices
 from remid.estimators.remi import SubsetScores
 from remid.estimators.scoring import CachedScorer
+from remid.evaluation.outputs import write_outputs
+from remid.evaluation.responses import rpm_entropies, rpm_responses
+from remid.evaluation.results import METRICS, EvaluationResults, ModelResults, metric_names
+from remid.evaluation.rpm import RPMSpec, configured_sampling, folder_decoding, has_chat_template, rpm_spec
+from remid.evaluation.tables import estimator_records, significant_differences, table_records
 from remid.generation.base import SamplingParams
-from remid.methods.rpm import RPMSpec, configured_sampling, folder_decoding, has_chat_template, rpm_spec
-from remid.methods.rpm_responses import rpm_entropies, rpm_responses
+from remid.models.embedding_cache import CachedEmbedder
 from remid.models.loading import load_model, model_fingerprint, resolve_model_path
 from remid.plan import before_launch
-from remid.progress import progress_bar
-from remid.results import METRICS, EvaluationResults, ModelResults, metric_names
 from remid.run.common import build_logger, closing_wandb
-from remid.tables import estimator_records, significant_differences, table_records
-from remid.validation import ConfigError, check_choice, check_int
 
 log = logging.getLogger(__name__)
 

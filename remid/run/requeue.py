@@ -10,7 +10,7 @@ job runs the same command; ``train()`` sees ``SLURM_RESTART_COUNT`` and resumes 
 cut once or more trains the same steps, in the same order, as one that was not.
 
 Lightning's own requeue (``SLURMEnvironment(auto_requeue=True)``) is off under submitit
-(``remid.strategies.cluster_plugins``): it would save from inside the signal handler, mid-step, and two
+(``remid.training.strategies.cluster_plugins``): it would save from inside the signal handler, mid-step, and two
 handlers would requeue the job twice.
 """
 

@@ -11,11 +11,11 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from remid.config.targets import check_targets
+from remid.core.validation import ConfigError, check_int, check_trainer
 from remid.plan import before_launch
 from remid.run.common import build_callbacks, build_logger, closing_wandb
 from remid.run.requeue import SaveThenRequeue, requeued, under_submitit_slurm
-from remid.strategies import cluster_plugins
-from remid.validation import ConfigError, check_int, check_trainer
+from remid.training.strategies import cluster_plugins
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,8 @@
+"""Where the ``conf/`` tree is: the checkout's, and the working directory's (e.g. the Docker image's /opt/remid)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
+MODEL_CONF_DIRS = (CONF_DIR / "model", Path.cwd() / "conf" / "model")
