@@ -297,7 +297,7 @@ def test_evaluate_with_the_corl_estimator(compose_ctx, corl_run, tmp_path):
 
 @pytest.mark.slow
 def test_table_1_ablation_in_one_command(compose_ctx, corl_run, tmp_path):
-    from remid.corl.ablation import ablation
+    from remid.run.ablation import ablation
 
     runs = corl_run["runs"]
     train(compose_ctx("train", ["method=sft_direct", f"paths.runs_dir={runs}", "logger=none", "data.train_limit=4",

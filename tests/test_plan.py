@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from remid.plan import PUBLISHED, PlanDoesNotFit, architecture, describe, estimate, gpu, train_setting
+from remid.plan import PUBLISHED, PlanDoesNotFit, architecture, estimate, gpu
 from remid.plan.memory import Strategy, model_states
+from remid.run.plan import describe, train_setting
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "WANDB_MODE": "offline", "OMP_NUM_THREADS": "1"}

@@ -3,7 +3,7 @@
 python -m remid.run.ablation [estimator.base_model=...] [shift=all] [data.eval_limit=48]
 
 Each variant of ``estimator.ablation`` (conf/estimator/corl.yaml) is an estimator built the way
-``evaluate.py`` builds one (``remid.estimators.build.build_estimator``): CoRL (a CoRL run's ``hf_reasoner`` /
+``evaluate.py`` builds one (``remid.run.assemble.build_estimator``): CoRL (a CoRL run's ``hf_reasoner`` /
 ``hf_policy``), "w/o CoRL" (the same run's SFT stage, ``hf_*_sft``) and "w/o Reasoning" (one model p(y | x),
 the ``sft_direct`` scorer of the EMI baseline, trained first when missing). For every subset it scores the
 reference matrix log p(y_j | x_i, r_i) (``Estimator.reference_scores``: the one scorer, the one log-prob
@@ -19,35 +19,17 @@ Writes ``ablation.json`` and ``ablation_table.md`` to ``run_dir`` (``runs/evalua
 
 from __future__ import annotations
 
-import copy
-import gc
-import json
 import math
-from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
-from omegaconf import DictConfig, OmegaConf, open_dict
 
-from remid.core.atomic import write_text_atomic
 from remid.core.progress import progress_bar
 from remid.core.schema import SHIFT_FAMILIES
-from remid.data.readers import load_samples, select_subsets
-from remid.estimators.build import build_estimator
 from remid.estimators.club import club_mi
 from remid.estimators.diagnostics import pair_diagnostics
+from remid.estimators.remi import Estimator
 
 FAMILY_LABELS = {"id": "ID", "user": "U. Shift", "character": "C. Shift", "dialogue": "D. Shift"}
-
-
-def with_estimator(cfg: DictConfig, overrides: dict) -> DictConfig:
-    """A copy of ``cfg`` whose estimator takes ``overrides`` (reasoner, policy, prepare, ...; not its label)."""
-    out = copy.deepcopy(cfg)
-    with open_dict(out):
-        for key, value in overrides.items():
-            if key != "label":
-                out.estimator[key] = value
-    return out
 
 
 def family_means(subsets: dict[str, dict]) -> dict[str, float]:
@@ -60,11 +42,8 @@ def family_means(subsets: dict[str, dict]) -> dict[str, float]:
     return out
 
 
-def score_variant(cfg: DictConfig, subsets: dict[str, list], label: str = "",
-                  prepare: Callable[[DictConfig], None] | None = None) -> dict:
-    """Perplexity and diagnostics of one estimator on every subset (``prepare``: see ``build_estimator``)."""
-    estimator = build_estimator(cfg, prepare)
-    reduction = cfg.estimator.reduction
+def score_variant(estimator: Estimator, reduction: str, subsets: dict[str, list], label: str = "") -> dict:
+    """Perplexity and diagnostics of one estimator on every subset (``reduction``: ``estimator.reduction``)."""
     out = {}
     total = sum(map(len, subsets.values()))
     reasoning_bar = progress_bar(total=total if estimator.uses_reasoning else 0, desc=f"{label}: reasoning r = f_R(x)",
@@ -79,8 +58,6 @@ def score_variant(cfg: DictConfig, subsets: dict[str, list], label: str = "",
                      "mi_ref": club_mi(logp[reduction], estimator.club_form), "diagnostics": pair_diagnostics(logp[reduction]).as_dict()}
     reasoning_bar.close()
     scoring_bar.close()
-    del estimator
-    gc.collect()
     return out
 
 
@@ -103,28 +80,3 @@ def tables_markdown(results: dict[str, dict]) -> str:
                          f"{d['column_mean_rank']:.1f} ({d['chance_rank']:.1f}) | {d['column_p_value']:.2g} | "
                          f"{'yes' if d['informative'] else 'NO'} |")
     return "\n".join(lines)
-
-
-def ablation(cfg: DictConfig, prepare: Callable[[DictConfig], None] | None = None) -> dict[str, dict]:
-    """Score every variant of ``cfg.estimator.ablation`` on ``cfg.shift.subsets``; write ablation.json and
-    ablation_table.md to ``cfg.run_dir``. ``prepare(cfg)`` trains a variant's missing modules (``estimator.prepare``)."""
-    run_dir = Path(cfg.run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    if not cfg.estimator.get("ablation"):
-        raise ValueError(f"estimator={cfg.estimator.name} lists no ablation variants (estimator.ablation)")
-    subsets = select_subsets(load_samples(cfg.data.source, cfg.data.skip_invalid), cfg.shift.subsets,
-                             cfg.data.eval_limit)
-    variants = OmegaConf.to_container(cfg.estimator.ablation, resolve=True)
-    results = {}
-    for name, overrides in variants.items():
-        variant = with_estimator(cfg, overrides or {})
-        scored = score_variant(variant, subsets, (overrides or {}).get("label", name), prepare)
-        results[(overrides or {}).get("label", name)] = {"reasoner": variant.estimator.reasoner, "policy": variant.estimator.policy,
-                          "families": family_means(scored), "subsets": scored}
-    write_text_atomic(run_dir / "ablation.json", json.dumps(results, indent=2) + "\n")
-    write_text_atomic(run_dir / "ablation_table.md", tables_markdown(results) + "\n")
-    return results
-
-
-if __name__ == "__main__":
-    raise SystemExit("the ablation's command is: python -m remid.run.ablation [OVERRIDE ...]")

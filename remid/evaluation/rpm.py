@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hydra.utils import instantiate
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import OmegaConf
 
 from remid.core.prompts import RESPONSE_CLOSE, Prompt, rpm_prompt
 from remid.core.schema import Sample
@@ -90,14 +90,6 @@ def folder_decoding(path: str | Path) -> dict:
     if gen.get("repetition_penalty") is not None:
         out["repetition_penalty"] = float(gen["repetition_penalty"])
     return out
-
-
-def configured_sampling(cfg: DictConfig) -> set[str]:
-    """The ``generation.sampling`` keys the config sets for every RPM: given a value (the command line, a recipe),
-    or read from ``model.decoding``; the rest fall back to a plain checkpoint's own ``generation_config.json``."""
-    sampling = cfg.generation.sampling
-    return {k for k in sampling if not OmegaConf.is_interpolation(sampling, k)
-            or OmegaConf.select(cfg, f"model.decoding.{k}") is not None}
 
 
 def has_chat_template(path: str | Path) -> bool:

@@ -52,20 +52,20 @@ def score_seconds(arch: Architecture, n: int, context: int, response: int, negat
     return 2 * arch.params(active=True) * tokens / (hardware.bf16_tflops * 1e12 * mfu)
 
 
-def evaluate_phases(cfg, hardware: GPU | None, mfu: float = 0.4) -> tuple[list[tuple[str, int, float | None]], str]:
-    """``[(phase, peak bytes per GPU, seconds over all subsets or None)]`` and a description of the workload."""
-    est = cfg.estimator
-    rpm = architecture(cfg.model.name_or_path)
+def evaluate_phases(model: dict, est: dict, data: dict, generation: dict, subsets: int, rpms: int,
+                    hardware: GPU | None, mfu: float = 0.4) -> tuple[list[tuple[str, int, float | None]], str]:
+    """``[(phase, peak bytes per GPU, seconds over all subsets or None)]`` and a description of the workload, from
+    the ``model``, ``estimator``, ``data`` and ``generation`` groups of a composed evaluate config (plain dicts),
+    the number of subsets and of RPMs."""
+    rpm = architecture(model["name_or_path"])
     policy = module_arch(est.get("policy"), est.get("base_model"), rpm)
     reasoner = module_arch(est.get("reasoner"), est.get("base_model"), policy) if est.get("reasoner") else None
-    n = int(cfg.data.get("eval_limit") or 64)
-    subsets = len(cfg.shift.subsets)
-    prompt = int(cfg.data.get("max_prompt_tokens") or 1536)
-    new = int(cfg.generation.sampling.max_new_tokens)
-    gen_batch = int(cfg.generation.generator.get("batch_size", 16))
-    rpms = len(cfg.get("methods") or cfg.rpms)
+    n = int(data.get("eval_limit") or 64)
+    prompt = int(data.get("max_prompt_tokens") or 1536)
+    new = int(generation["sampling"]["max_new_tokens"])
+    gen_batch = int(generation["generator"].get("batch_size", 16))
     overhead = CUDA_OVERHEAD_BYTES if hardware is not None else 0
-    dtype, est_dtype = str(cfg.model.dtype), str(est.get("dtype", "bfloat16"))
+    dtype, est_dtype = str(model["dtype"]), str(est.get("dtype", "bfloat16"))
     timed = hardware is not None and hardware.bf16_tflops and hardware.bandwidth_tbs
     phases = [("RPM generation", memory.weights_bytes(rpm, dtype) + memory.kv_cache_bytes(rpm, gen_batch, prompt + new)
                + overhead, decode_seconds(rpm, dtype, n * subsets * rpms, gen_batch, new, prompt, hardware)

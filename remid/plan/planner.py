@@ -1,6 +1,6 @@
 """A run's peak memory per GPU and step time, from its composed config, before any weight is loaded.
 
-``Setting.from_train_config(cfg)`` reads what a run holds: the model's architecture (remid.plan.architectures),
+``setting_of`` (fed by ``remid.run.plan.train_setting``) reads what a run holds: the model's architecture (remid.plan.architectures),
 the method's models (the trained policy, or CoRL's reasoner and policy in one optimizer; a frozen reference when
 ``beta`` > 0 or DPO's; every reward model named by path), the trainer (precision, ZeRO stage and offload,
 devices x nodes), LoRA, and the shapes of one micro-batch (sequences x length, scored tokens) and of a GRPO
@@ -142,18 +142,15 @@ def _spec_arch(spec: str, base: Architecture) -> Architecture:
         return base
 
 
-def train_setting(cfg) -> Setting:
-    """The ``Setting`` of a composed ``conf/train.yaml`` config (``cfg``: a DictConfig)."""
-    from omegaconf import OmegaConf
-
-    method = OmegaConf.to_container(cfg.method, resolve=True)
-    trainer = OmegaConf.to_container(OmegaConf.merge(cfg.trainer, cfg.method.get("trainer") or {}), resolve=True)
+def setting_of(method: dict, trainer: dict, model: dict, data_group: dict) -> Setting:
+    """The ``Setting`` of one training run: the ``method``, ``trainer`` (the method's trainer keys merged in),
+    ``model`` and ``data`` groups of a composed ``conf/train.yaml`` config, as plain resolved dicts."""
     module, data = method.get("module") or {}, method.get("datamodule") or {}
     target = str(module.get("_target_", ""))
     kind = "corl" if target.endswith("CoRLModule") else "grpo" if target.endswith("GRPOModule") else \
         "dpo" if target.endswith("DPOModule") else "sft" if target else "none"
-    base = _spec_arch(method.get("init_from") or cfg.model.name_or_path, architecture(cfg.model.name_or_path))
-    lora = OmegaConf.to_container(cfg.model.lora, resolve=True) if cfg.model.lora else None
+    base = _spec_arch(method.get("init_from") or model["name_or_path"], architecture(model["name_or_path"]))
+    lora = model.get("lora") or None
     strategy_cfg = trainer.get("strategy") if isinstance(trainer.get("strategy"), dict) else {}
     devices = trainer.get("devices", 1)
     if not isinstance(devices, int):
@@ -162,14 +159,14 @@ def train_setting(cfg) -> Setting:
         devices = (visible_gpu() or (None, 1))[1]
     strategy = memory.Strategy(int(strategy_cfg.get("stage", 0) or 0), bool(strategy_cfg.get("offload_optimizer")),
                                bool(strategy_cfg.get("offload_parameters")), devices, int(trainer.get("num_nodes", 1)))
-    precision, dtype = str(trainer.get("precision", "32-true")), str(cfg.model.dtype)
+    precision, dtype = str(trainer.get("precision", "32-true")), str(model["dtype"])
     frozen = tuple((label, _spec_arch(spec, base), dt) for label, spec, dt in _fn_models(module, dtype))
     train_dtype = _training_dtype(precision, lora, dtype)
     if (kind == "dpo" and not module.get("precomputed_reference")) or (kind == "grpo" and module.get("beta", 0)):
         frozen += () if lora else (("reference (copy of the policy)", base, train_dtype),)
     if kind == "corl" and (module.get("grpo") or {}).get("beta", 0) and not lora:
         frozen += (("references of both modules", base, train_dtype),) * 2
-    prompt = int(cfg.data.get("max_prompt_tokens") or 512)
+    prompt = int(data_group.get("max_prompt_tokens") or 512)
     common = dict(arch=base, method=kind, precision=precision, strategy=strategy, base_dtype=dtype, lora=lora,
                   frozen=frozen, accumulate=int(trainer.get("accumulate_grad_batches", 1)),
                   on_gpu=str(trainer.get("accelerator", "cpu")) in ("gpu", "cuda", "auto"))
@@ -186,8 +183,8 @@ def train_setting(cfg) -> Setting:
                        rollout=Rollout(concurrent, prompt, new), batch_key="method.datamodule.batch_size",
                        batch_per_sequence=gens)
     target_len = int(data.get("max_target", 384))
-    seq_len = min(int(data.get("max_length") or cfg.model.max_length), prompt + target_len)
-    batch = int(data.get("batch_size", cfg.model.batch_size))
+    seq_len = min(int(data.get("max_length") or model["max_length"]), prompt + target_len)
+    batch = int(data.get("batch_size", model["batch_size"]))
     per = 2 if kind == "dpo" else 1
     return Setting(**common, sequences=batch * per, seq_len=seq_len, scored=batch * per * target_len,
                    batch_per_sequence=per)

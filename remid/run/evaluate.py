@@ -28,20 +28,20 @@ from remid.core.cache import JsonlCache
 from remid.core.progress import progress_bar
 from remid.core.validation import ConfigError, check_choice, check_int
 from remid.data.readers import load_samples, select_subsets
-from remid.estimators.build import build_estimator, generator_dtype
 from remid.estimators.matrices import save_matrices
 from remid.estimators.remi import SubsetScores
 from remid.estimators.scoring import CachedScorer
 from remid.evaluation.outputs import write_outputs
 from remid.evaluation.responses import rpm_entropies, rpm_responses
 from remid.evaluation.results import METRICS, EvaluationResults, ModelResults, metric_names
-from remid.evaluation.rpm import RPMSpec, configured_sampling, folder_decoding, has_chat_template, rpm_spec
+from remid.evaluation.rpm import RPMSpec, folder_decoding, has_chat_template, rpm_spec
 from remid.evaluation.tables import estimator_records, significant_differences, table_records
 from remid.generation.base import SamplingParams
 from remid.models.embedding_cache import CachedEmbedder
 from remid.models.loading import load_model, model_fingerprint, resolve_model_path
-from remid.plan import before_launch
+from remid.run.assemble import build_estimator, configured_sampling, generator_dtype
 from remid.run.common import build_logger, closing_wandb
+from remid.run.plan import before_launch
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from omegaconf import DictConfig, OmegaConf
 
 from remid.config.targets import check_targets
 from remid.core.validation import ConfigError, check_int, check_trainer
-from remid.plan import before_launch
 from remid.run.common import build_callbacks, build_logger, closing_wandb
+from remid.run.plan import before_launch
 from remid.run.requeue import SaveThenRequeue, requeued, under_submitit_slurm
 from remid.training.strategies import cluster_plugins
 
