@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from omegaconf import DictConfig
 
-from remid.core.conf import MODEL_CONF_DIRS
+from remid.core.conf import model_conf_path
 from remid.core.validation import check_choice
 from remid.estimators.club import CLUB_FORMS
 from remid.models.loading import resolve_model_path
@@ -42,7 +42,7 @@ def reasoning_limit(est: DictConfig | dict) -> int:
         return int(est["reasoning_max_new_tokens"])
     from omegaconf import OmegaConf
 
-    path = next((d / f"{est['base_model']}.yaml" for d in MODEL_CONF_DIRS if (d / f"{est['base_model']}.yaml").exists()), None)
+    path = model_conf_path(est["base_model"])
     value = OmegaConf.load(path).get("reasoning_max_new_tokens") if path is not None else None
     if value is None:
         raise ValueError(f"estimator.reasoning_max_new_tokens is null and conf/model/{est['base_model']}.yaml sets no "

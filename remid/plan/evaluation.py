@@ -10,7 +10,7 @@ N + K pairs (each a full context + response pass).
 
 from __future__ import annotations
 
-from remid.core.conf import MODEL_CONF_DIRS
+from remid.core.conf import model_conf_path
 from remid.plan import memory
 from remid.plan.architectures import Architecture, architecture
 from remid.plan.hardware import CUDA_OVERHEAD_BYTES, DECODE_BANDWIDTH_SHARE, GPU
@@ -28,8 +28,7 @@ def module_arch(spec: str | None, base_model: str | None, fallback: Architecture
 
 
 def _base_spec(base_model: str | None) -> str | None:
-    path = next((d / f"{base_model}.yaml" for d in MODEL_CONF_DIRS if base_model and (d / f"{base_model}.yaml").exists()),
-                None)
+    path = model_conf_path(base_model)
     if path is None:
         return None
     from omegaconf import OmegaConf
